@@ -1,0 +1,3 @@
+module poolvizbench
+
+go 1.19

@@ -1,0 +1,138 @@
+/* sched.h - internal: goroutine records, parking, wait queues and the
+ * accounting that finds deadlocks. Shared by rt.c, chan.c, wg.c and vclock.c;
+ * not part of the public API.
+ *
+ * Parking. Each goroutine has one wait word (g->wait), in use while the
+ * goroutine is inside one blocking operation. The goroutine arms it
+ * (WAIT_ARMED), queues `waiter`s that point at it on one or more objects, and
+ * parks. Whoever completes the operation first claims the word with a CAS
+ * (WAIT_CLAIMED), copies the value, then publishes WAIT_DONE + case index.
+ * A halt CASes it to WAIT_ABORTED instead. The CAS makes exactly one waker win,
+ * which is what select needs (Go's selectDone). The parked side spins briefly,
+ * then sleeps on a futex; the *_SLEEPING states tell a waker that a futex wake
+ * is needed, so hand-offs to a spinning goroutine cost no system call.
+ *
+ * Deadlock accounting. rt->activity counts running goroutines plus pending
+ * timers. A goroutine subtracts itself when it parks; its waker adds it back
+ * when claiming it, before the waker can park itself. When the count falls to
+ * zero while goroutines exist, nothing can ever wake them: a deadlock.
+ *
+ * Lock order: channel locks (by address) -> rt->lock. */
+#ifndef POOLVIZ_CORE_SCHED_H
+#define POOLVIZ_CORE_SCHED_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "event.h"
+#include "rt.h"
+
+enum {
+    WAIT_IDLE = 0,
+    WAIT_ARMED = 1,
+    WAIT_SLEEPING = 2,
+    WAIT_CLAIMED = 3,
+    WAIT_CLAIMED_SLEEPING = 4,
+    WAIT_ABORTED = 5,
+    WAIT_DONE = 8 /* + index of the completed case */
+};
+
+#define GOR_WAIT_OBJS 4
+
+struct gor {
+    rt_t *rt;
+    int id;
+    char *name;
+    _Atomic int wait;
+    /* What the goroutine is parked on, for the deadlock report; written by
+     * the goroutine before it is counted as parked. */
+    const char *wait_reason;
+    const char *wait_objs[GOR_WAIT_OBJS];
+    int n_wait_objs;
+    _Atomic bool parked;
+    pthread_t thread;
+    void (*fn)(void *);
+    void *arg;
+    gor_t *next, *prev; /* rt->gors, under rt->lock */
+};
+
+struct rt {
+    char *name;
+    pthread_mutex_t lock;
+    gor_t *gors;
+    int next_gor_id;
+    _Atomic uint64_t next_obj_id;
+    _Atomic long activity;
+    _Atomic int n_gor;
+    _Atomic int halt_code;
+    char *failure; /* set once under lock, before halt_code is published */
+    _Atomic(observer_fn) observer;
+    void *observer_ud;
+    vclock_t *clock;
+};
+
+/* One queued interest of a parked goroutine in an object (Go's sudog). */
+typedef struct waiter {
+    struct waiter *next, *prev;
+    gor_t *g;
+    void *elem;   /* send: source; recv: destination (may be NULL) */
+    bool success; /* set by the waker: false when woken by a close */
+    int index;    /* case index within a select, 0 otherwise */
+    bool queued;
+} waiter_t;
+
+typedef struct {
+    waiter_t *head, *tail;
+} waitq_t;
+
+void waitq_push(waitq_t *q, waiter_t *w);
+void waitq_remove(waitq_t *q, waiter_t *w);
+/* Pops queued waiters until one is claimed (returned) or the queue is empty
+ * (NULL). Waiters of selects already won elsewhere are dropped. */
+waiter_t *waitq_claim(waitq_t *q);
+
+/* Arms g's wait word and records what g will park on. Returns 0, or the halt
+ * code if the runtime has already halted (nothing armed then). */
+int sched_arm(gor_t *g, const char *reason, const char *const *objs, int n_objs);
+/* Counts g as parked; finds a deadlock when it was the last one running.
+ * Call after the waiters are queued, with their object locks held. */
+void sched_parking(gor_t *g);
+/* Waits for the word to leave the armed state. Returns the case index (>= 0),
+ * or a negative halt code when aborted. Leaves the word idle. */
+int sched_park(gor_t *g);
+/* Claims a parked goroutine's wait for its waiter; false if someone else won. */
+bool sched_claim(gor_t *g);
+/* Completes a claimed wait with case index `index` and wakes the goroutine. */
+void sched_ready(gor_t *g, int index);
+
+/* The runtime's clock and timer thread (vclock.c), made by rt_new() and freed
+ * by rt_free(). */
+vclock_t *vclock_new(rt_t *rt);
+void vclock_free(vclock_t *vc);
+/* The virtual time at CLOCK_MONOTONIC time real_ns, without a lock. */
+int64_t vclock_at(vclock_t *vc, uint64_t real_ns);
+
+/* rt->activity bookkeeping for timers (vclock.c): +1 when a timer becomes
+ * pending, -1 after it fired (after its callback ran) or was stopped. */
+void sched_activity_add(rt_t *rt, long n);
+
+/* The goroutine calling, if it belongs to rt; else NULL. */
+gor_t *sched_self_in(rt_t *rt);
+
+/* Go panic in the calling thread: records msg, emits EV_PANIC, halts. Returns
+ * CORE_EPANIC for the caller to return. */
+int sched_panic(rt_t *rt, const char *msg);
+
+uint64_t sched_new_obj_id(rt_t *rt);
+
+static inline bool sched_observed(rt_t *rt)
+{
+    return __builtin_expect(atomic_load_explicit(&rt->observer, memory_order_acquire) != NULL, 0);
+}
+/* Fills in the timestamps and the goroutine (g, or the calling thread's when
+ * g is NULL; none for an outsider), then calls the observer. Call only after
+ * sched_observed() said yes. */
+void sched_emit(rt_t *rt, gor_t *g, event_t *ev);
+
+#endif

@@ -1,0 +1,509 @@
+/* vclock.c - the runtime's virtual clock, its timers and the one timer thread
+ * that fires them (vclock.h), plus time.Sleep on top of them.
+ *
+ * Locking: vc->lock guards every field of the vclock (the clock's base, speed
+ * and pause state, the heap, `running`, the thread's state) and the `when`,
+ * `seq` and `idx` fields of every timer. Timer callbacks run with no vclock
+ * lock held, so they may call back into the clock (a ticker re-arms itself).
+ * vc->lock is a leaf: nothing else is locked and no event is emitted while it
+ * is held (sched_emit() reads the clock, and sched_activity_add() may emit a
+ * deadlock report).
+ *
+ * Virtual time: now = base_virt + (real_now - base_real) * speed, or base_virt
+ * while paused. Every change of speed or pause state rebases (base_virt takes
+ * the current virtual time, base_real the current real time), so virtual time
+ * is continuous and never goes back. */
+#include "vclock.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "err.h"
+#include "sched.h"
+#include "xalloc.h"
+
+#define NOT_PENDING SIZE_MAX
+/* The longest real wait for one timer; beyond it the thread just re-checks. */
+#define MAX_REAL_WAIT_NS 1e15
+
+struct vtimer {
+    vclock_t *vc;
+    rt_t *rt;
+    char *name;
+    uint64_t id;
+    void (*fn)(void *);
+    void *arg;
+    int64_t when; /* virtual time it fires (or last fired) at */
+    uint64_t seq; /* arming order: equal `when`s fire first armed, first fired */
+    size_t idx;   /* position in vc->heap, or NOT_PENDING */
+};
+
+struct vclock {
+    rt_t *rt;
+    pthread_mutex_t lock;
+    pthread_cond_t cond; /* the timer thread's: re-evaluate the earliest deadline */
+    pthread_cond_t idle; /* broadcast when `running` goes back to NULL */
+    double speed;
+    bool paused;
+    int64_t base_virt;
+    uint64_t base_real_ns;
+    vtimer_t **heap; /* binary min-heap by (when, seq) */
+    size_t n_heap, cap_heap;
+    uint64_t next_seq;
+    bool thread_started;
+    bool quit;
+    pthread_t thread;
+    vtimer_t *running; /* the timer whose callback runs right now */
+    /* A copy of base, speed and pause state that readers of the time take
+     * without the lock (a seqlock: odd `snap_seq` means a write is under
+     * way). Every event reads the clock, often under a channel lock, so a
+     * mutex here would serialize every observed goroutine. */
+    _Atomic unsigned snap_seq;
+    _Atomic int64_t snap_base_virt;
+    _Atomic uint64_t snap_base_real;
+    _Atomic double snap_speed;
+    _Atomic bool snap_paused;
+};
+
+static uint64_t real_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int64_t sat_add(int64_t a, int64_t b)
+{
+    int64_t r;
+    if (__builtin_add_overflow(a, b, &r))
+        return b > 0 ? INT64_MAX : INT64_MIN;
+    return r;
+}
+
+static void check(int rc)
+{
+    if (rc != 0)
+        abort();
+}
+
+/* ---- clock (vc->lock held) ---- */
+
+static int64_t virt_at(const vclock_t *vc, uint64_t real)
+{
+    if (vc->paused)
+        return vc->base_virt;
+    return vc->base_virt + (int64_t)((double)(real - vc->base_real_ns) * vc->speed);
+}
+
+/* Publishes the clock's parameters for vclock_now (vc->lock held). */
+static void publish(vclock_t *vc)
+{
+    unsigned seq = atomic_load_explicit(&vc->snap_seq, memory_order_relaxed);
+    atomic_store_explicit(&vc->snap_seq, seq + 1, memory_order_relaxed);
+    atomic_thread_fence(memory_order_release);
+    atomic_store_explicit(&vc->snap_base_virt, vc->base_virt, memory_order_relaxed);
+    atomic_store_explicit(&vc->snap_base_real, vc->base_real_ns, memory_order_relaxed);
+    atomic_store_explicit(&vc->snap_speed, vc->speed, memory_order_relaxed);
+    atomic_store_explicit(&vc->snap_paused, vc->paused, memory_order_relaxed);
+    atomic_store_explicit(&vc->snap_seq, seq + 2, memory_order_release);
+}
+
+static void rebase(vclock_t *vc)
+{
+    uint64_t real = real_now_ns();
+    vc->base_virt = virt_at(vc, real);
+    vc->base_real_ns = real;
+}
+
+/* ---- heap (vc->lock held) ---- */
+
+static bool earlier(const vtimer_t *a, const vtimer_t *b)
+{
+    return a->when < b->when || (a->when == b->when && a->seq < b->seq);
+}
+
+static void heap_set(vclock_t *vc, size_t i, vtimer_t *t)
+{
+    vc->heap[i] = t;
+    t->idx = i;
+}
+
+static void sift_up(vclock_t *vc, size_t i)
+{
+    vtimer_t *t = vc->heap[i];
+    while (i > 0 && earlier(t, vc->heap[(i - 1) / 2])) {
+        heap_set(vc, i, vc->heap[(i - 1) / 2]);
+        i = (i - 1) / 2;
+    }
+    heap_set(vc, i, t);
+}
+
+static void sift_down(vclock_t *vc, size_t i)
+{
+    vtimer_t *t = vc->heap[i];
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= vc->n_heap)
+            break;
+        if (c + 1 < vc->n_heap && earlier(vc->heap[c + 1], vc->heap[c]))
+            c++;
+        if (!earlier(vc->heap[c], t))
+            break;
+        heap_set(vc, i, vc->heap[c]);
+        i = c;
+    }
+    heap_set(vc, i, t);
+}
+
+static void heap_push(vclock_t *vc, vtimer_t *t)
+{
+    if (vc->n_heap == vc->cap_heap) {
+        vc->cap_heap = vc->cap_heap ? 2 * vc->cap_heap : 16;
+        vc->heap = xrealloc(vc->heap, vc->cap_heap * sizeof *vc->heap);
+    }
+    heap_set(vc, vc->n_heap++, t);
+    sift_up(vc, t->idx);
+}
+
+static void heap_remove(vclock_t *vc, vtimer_t *t)
+{
+    size_t i = t->idx;
+    vtimer_t *last = vc->heap[--vc->n_heap];
+    t->idx = NOT_PENDING;
+    if (last == t)
+        return;
+    heap_set(vc, i, last);
+    sift_up(vc, i);
+    sift_down(vc, last->idx);
+}
+
+/* ---- the timer thread ---- */
+
+static void emit_fired(vtimer_t *t, int64_t when)
+{
+    if (!sched_observed(t->rt))
+        return;
+    event_t ev = {0};
+    ev.kind = EV_TIMER;
+    ev.obj_kind = OBJ_TIMER;
+    ev.obj_id = t->id;
+    ev.obj_name = t->name;
+    ev.value = when;
+    sched_emit(t->rt, NULL, &ev);
+}
+
+/* Pops and runs one due timer; called and returns with vc->lock held. */
+static void fire(vclock_t *vc, vtimer_t *t)
+{
+    int64_t when = t->when;
+    heap_remove(vc, t);
+    vc->running = t;
+    check(pthread_mutex_unlock(&vc->lock));
+    emit_fired(t, when);
+    t->fn(t->arg);
+    /* Settled before `running` clears, so once vtimer_stop() returns the
+     * timer no longer counts as activity. */
+    sched_activity_add(vc->rt, -1);
+    check(pthread_mutex_lock(&vc->lock));
+    vc->running = NULL;
+    check(pthread_cond_broadcast(&vc->idle));
+}
+
+/* Sleeps until the real instant at which virtual time reaches `when` at the
+ * current speed, or until a broadcast says the answer changed. */
+static void wait_until(vclock_t *vc, int64_t when, uint64_t real)
+{
+    double ns = (double)(when - virt_at(vc, real)) / vc->speed;
+    if (ns > MAX_REAL_WAIT_NS)
+        ns = MAX_REAL_WAIT_NS;
+    uint64_t deadline = real + (uint64_t)ns + 1; /* rounded up: wake when due */
+    struct timespec ts = {.tv_sec = (time_t)(deadline / 1000000000u),
+                          .tv_nsec = (long)(deadline % 1000000000u)};
+    int rc = pthread_cond_timedwait(&vc->cond, &vc->lock, &ts);
+    if (rc != 0 && rc != ETIMEDOUT)
+        abort();
+}
+
+static void *timer_thread(void *arg)
+{
+    vclock_t *vc = arg;
+    check(pthread_mutex_lock(&vc->lock));
+    while (!vc->quit) {
+        if (vc->n_heap == 0 || vc->paused) {
+            check(pthread_cond_wait(&vc->cond, &vc->lock));
+            continue;
+        }
+        vtimer_t *t = vc->heap[0];
+        uint64_t real = real_now_ns();
+        if (t->when <= virt_at(vc, real))
+            fire(vc, t);
+        else
+            wait_until(vc, t->when, real);
+    }
+    check(pthread_mutex_unlock(&vc->lock));
+    return NULL;
+}
+
+/* The timer thread is not a goroutine and must never take a process signal
+ * (a test's SIGALRM watchdog, a TUI's SIGWINCH): it starts with every
+ * asynchronous signal blocked. vc->lock held. */
+static void start_thread(vclock_t *vc)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    sigdelset(&all, SIGSEGV);
+    sigdelset(&all, SIGBUS);
+    sigdelset(&all, SIGFPE);
+    sigdelset(&all, SIGILL);
+    sigdelset(&all, SIGABRT);
+    check(pthread_sigmask(SIG_BLOCK, &all, &old));
+    int rc = pthread_create(&vc->thread, NULL, timer_thread, vc);
+    check(pthread_sigmask(SIG_SETMASK, &old, NULL));
+    if (rc != 0)
+        xalloc_fatal("cannot start the timer thread");
+    vc->thread_started = true;
+}
+
+/* ---- clock API ---- */
+
+vclock_t *vclock_new(rt_t *rt)
+{
+    vclock_t *vc = xcalloc(1, sizeof *vc);
+    vc->rt = rt;
+    vc->speed = 1.0;
+    vc->base_real_ns = real_now_ns();
+    publish(vc);
+    pthread_condattr_t attr;
+    check(pthread_condattr_init(&attr));
+    check(pthread_condattr_setclock(&attr, CLOCK_MONOTONIC));
+    check(pthread_cond_init(&vc->cond, &attr));
+    check(pthread_condattr_destroy(&attr));
+    check(pthread_cond_init(&vc->idle, NULL));
+    check(pthread_mutex_init(&vc->lock, NULL));
+    return vc;
+}
+
+void vclock_free(vclock_t *vc)
+{
+    if (!vc)
+        return;
+    check(pthread_mutex_lock(&vc->lock));
+    vc->quit = true;
+    check(pthread_cond_broadcast(&vc->cond));
+    bool started = vc->thread_started;
+    check(pthread_mutex_unlock(&vc->lock));
+    if (started)
+        check(pthread_join(vc->thread, NULL));
+    check(pthread_cond_destroy(&vc->cond));
+    check(pthread_cond_destroy(&vc->idle));
+    check(pthread_mutex_destroy(&vc->lock));
+    free(vc->heap);
+    free(vc);
+}
+
+int64_t vclock_at(vclock_t *vc, uint64_t real_ns)
+{
+    for (;;) {
+        unsigned seq = atomic_load_explicit(&vc->snap_seq, memory_order_acquire);
+        int64_t base_virt = atomic_load_explicit(&vc->snap_base_virt, memory_order_relaxed);
+        uint64_t base_real = atomic_load_explicit(&vc->snap_base_real, memory_order_relaxed);
+        double speed = atomic_load_explicit(&vc->snap_speed, memory_order_relaxed);
+        bool paused = atomic_load_explicit(&vc->snap_paused, memory_order_relaxed);
+        atomic_thread_fence(memory_order_acquire);
+        if ((seq & 1) || atomic_load_explicit(&vc->snap_seq, memory_order_relaxed) != seq)
+            continue;
+        if (paused || real_ns < base_real)
+            return base_virt;
+        return base_virt + (int64_t)((double)(real_ns - base_real) * speed);
+    }
+}
+
+int64_t vclock_now(vclock_t *vc) { return vclock_at(vc, real_now_ns()); }
+
+int vclock_set_speed(vclock_t *vc, double speed)
+{
+    if (!(speed >= VCLOCK_MIN_SPEED && speed <= VCLOCK_MAX_SPEED))
+        return CORE_EINVAL;
+    check(pthread_mutex_lock(&vc->lock));
+    rebase(vc);
+    vc->speed = speed;
+    publish(vc);
+    check(pthread_cond_broadcast(&vc->cond));
+    check(pthread_mutex_unlock(&vc->lock));
+    return 0;
+}
+
+double vclock_speed(vclock_t *vc) { return atomic_load_explicit(&vc->snap_speed, memory_order_relaxed); }
+
+static void set_paused(vclock_t *vc, bool paused)
+{
+    check(pthread_mutex_lock(&vc->lock));
+    if (vc->paused != paused) {
+        rebase(vc);
+        vc->paused = paused;
+        publish(vc);
+        check(pthread_cond_broadcast(&vc->cond));
+    }
+    check(pthread_mutex_unlock(&vc->lock));
+}
+
+void vclock_pause(vclock_t *vc) { set_paused(vc, true); }
+
+void vclock_resume(vclock_t *vc) { set_paused(vc, false); }
+
+bool vclock_paused(vclock_t *vc)
+{
+    check(pthread_mutex_lock(&vc->lock));
+    bool paused = vc->paused;
+    check(pthread_mutex_unlock(&vc->lock));
+    return paused;
+}
+
+/* ---- timers ---- */
+
+vtimer_t *vtimer_new(rt_t *rt, const char *name, void (*fn)(void *), void *arg)
+{
+    vtimer_t *t = xcalloc(1, sizeof *t);
+    t->vc = rt_clock(rt);
+    t->rt = rt;
+    t->name = xstrdup(name ? name : "");
+    t->id = sched_new_obj_id(rt);
+    t->fn = fn;
+    t->arg = arg;
+    t->idx = NOT_PENDING;
+    return t;
+}
+
+vtimer_t *vtimer_after_func(rt_t *rt, const char *name, int64_t d, void (*fn)(void *), void *arg)
+{
+    vtimer_t *t = vtimer_new(rt, name, fn, arg);
+    vtimer_reset(t, d);
+    return t;
+}
+
+/* Makes t pending at `when` (if already pending, moves it); a running
+ * callback is not waited for, so a callback may re-arm its own timer. */
+static void arm(vtimer_t *t, bool relative, int64_t at)
+{
+    vclock_t *vc = t->vc;
+    /* Count the new pending timer before it can fire and uncount itself. */
+    sched_activity_add(t->rt, 1);
+    check(pthread_mutex_lock(&vc->lock));
+    bool was_pending = t->idx != NOT_PENDING;
+    if (was_pending)
+        heap_remove(vc, t);
+    t->when = relative ? sat_add(virt_at(vc, real_now_ns()), at) : at;
+    t->seq = vc->next_seq++;
+    heap_push(vc, t);
+    if (!vc->thread_started)
+        start_thread(vc);
+    if (vc->heap[0] == t)
+        check(pthread_cond_broadcast(&vc->cond));
+    check(pthread_mutex_unlock(&vc->lock));
+    if (was_pending)
+        sched_activity_add(t->rt, -1);
+}
+
+void vtimer_reset(vtimer_t *t, int64_t d) { arm(t, true, d); }
+
+void vtimer_reset_at(vtimer_t *t, int64_t when) { arm(t, false, when); }
+
+bool vtimer_stop(vtimer_t *t)
+{
+    vclock_t *vc = t->vc;
+    long removed = 0;
+    check(pthread_mutex_lock(&vc->lock));
+    bool on_timer_thread = vc->thread_started && pthread_equal(pthread_self(), vc->thread);
+    /* A callback that re-arms its timer while we wait makes it pending
+     * again, hence the loop: leave only when it is neither pending nor
+     * running. */
+    for (;;) {
+        if (t->idx != NOT_PENDING) {
+            heap_remove(vc, t);
+            removed++;
+        }
+        if (vc->running != t || on_timer_thread)
+            break;
+        check(pthread_cond_wait(&vc->idle, &vc->lock));
+    }
+    check(pthread_mutex_unlock(&vc->lock));
+    if (removed)
+        sched_activity_add(t->rt, -removed);
+    return removed > 0;
+}
+
+void vtimer_free(vtimer_t *t)
+{
+    if (!t)
+        return;
+    vtimer_stop(t);
+    free(t->name);
+    free(t);
+}
+
+const char *vtimer_name(const vtimer_t *t) { return t->name; }
+
+uint64_t vtimer_id(const vtimer_t *t) { return t->id; }
+
+/* ---- time.Sleep ---- */
+
+/* The sleeper's lock plays the part of a channel lock: it is held from
+ * before the timer is armed until the goroutine is counted as parked, so the
+ * timer cannot claim the goroutine earlier (sched.h). */
+typedef struct {
+    pthread_mutex_t lock;
+    gor_t *g;
+} sleeper_t;
+
+/* EV_BLOCK (err == 0) or EV_ABORT of sleeping goroutine g on timer t. */
+static void emit_sleep(rt_t *rt, gor_t *g, const vtimer_t *t, int err)
+{
+    if (!sched_observed(rt))
+        return;
+    event_t ev = {0};
+    ev.kind = err ? EV_ABORT : EV_BLOCK;
+    ev.obj_kind = OBJ_TIMER;
+    ev.obj_id = t->id;
+    ev.obj_name = t->name;
+    ev.wait = "sleep";
+    ev.err = err;
+    sched_emit(rt, g, &ev);
+}
+
+static void wake_sleeper(void *arg)
+{
+    sleeper_t *s = arg;
+    check(pthread_mutex_lock(&s->lock));
+    if (sched_claim(s->g))
+        sched_ready(s->g, 0);
+    check(pthread_mutex_unlock(&s->lock));
+}
+
+int vclock_sleep(rt_t *rt, int64_t d)
+{
+    gor_t *g = sched_self_in(rt);
+    if (!g)
+        return CORE_ENOTGOR;
+    if (d <= 0)
+        return rt_halt_code(rt);
+    int rc = sched_arm(g, "sleep", NULL, 0);
+    if (rc != 0)
+        return rc;
+    sleeper_t s = {.g = g};
+    check(pthread_mutex_init(&s.lock, NULL));
+    check(pthread_mutex_lock(&s.lock));
+    vtimer_t *t = vtimer_after_func(rt, "sleep", d, wake_sleeper, &s);
+    emit_sleep(rt, g, t, 0);
+    sched_parking(g);
+    check(pthread_mutex_unlock(&s.lock));
+    int r = sched_park(g);
+    if (r < 0)
+        emit_sleep(rt, g, t, r);
+    /* Also waits for a wake_sleeper() still running, so `s` may go. */
+    vtimer_free(t);
+    check(pthread_mutex_destroy(&s.lock));
+    return r < 0 ? r : 0;
+}

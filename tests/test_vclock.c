@@ -1,0 +1,328 @@
+/* test_vclock.c - the virtual clock and its timers: speed scales durations,
+ * pause freezes them, a speed change reaches a pending timer at once, Stop
+ * prevents a fire, and a pending timer counts as something that can still
+ * wake a goroutine (no deadlock while it exists, a deadlock once it is gone).
+ *
+ * Timing assertions are on virtual time; real time is only bounded very
+ * loosely (shared, sanitizer-slowed machines). Assertions run on the test's
+ * own thread; goroutines and timer callbacks record into atomics. */
+#include <math.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include "testutil.h"
+
+#include "core/vclock.h"
+
+/* "Nothing happened yet" evidence only, never synchronization. */
+static void real_nap(int64_t ns)
+{
+    struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)ns};
+    nanosleep(&ts, NULL);
+}
+
+/* ---- a goroutine that sleeps and records how long, in virtual time ---- */
+
+typedef struct {
+    rt_t *rt;
+    int64_t d;
+    int rc;
+    int64_t start, end; /* virtual */
+    _Atomic bool returned;
+} sleep_t;
+
+static void sleep_init(sleep_t *s, rt_t *rt, int64_t d)
+{
+    memset(s, 0, sizeof *s);
+    s->rt = rt;
+    s->d = d;
+}
+
+static void do_sleep(void *p)
+{
+    sleep_t *s = p;
+    s->start = vclock_now(rt_clock(s->rt));
+    s->rc = vclock_sleep(s->rt, s->d);
+    s->end = vclock_now(rt_clock(s->rt));
+    atomic_store(&s->returned, true);
+}
+
+/* ---- timer callbacks ---- */
+
+static void count_fire(void *arg) { atomic_fetch_add((_Atomic int *)arg, 1); }
+
+typedef struct {
+    chan_t *c;
+    int v;
+} note_t;
+
+static void send_note(void *arg)
+{
+    note_t *n = arg;
+    chan_try_send(n->c, &n->v);
+}
+
+/* ---- tests ---- */
+
+static void test_vclock_starts_at_zero_and_advances(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin_at_speed(&f, 1000);
+    int64_t a = vclock_now(f.clock);
+    assert_true(a >= 0);
+    real_nap(MS);
+    int64_t b = vclock_now(f.clock);
+    assert_true(b >= a + 1000 * MS); /* 1 ms real at speed 1000 */
+    fx_end(&f);
+}
+
+static void test_vclock_set_speed_rejects_out_of_range(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin_at_speed(&f, 2);
+    assert_int_equal(vclock_set_speed(f.clock, 0), CORE_EINVAL);
+    assert_int_equal(vclock_set_speed(f.clock, -1), CORE_EINVAL);
+    assert_int_equal(vclock_set_speed(f.clock, VCLOCK_MIN_SPEED / 2), CORE_EINVAL);
+    assert_int_equal(vclock_set_speed(f.clock, VCLOCK_MAX_SPEED * 2), CORE_EINVAL);
+    assert_int_equal(vclock_set_speed(f.clock, NAN), CORE_EINVAL);
+    assert_true(vclock_speed(f.clock) == 2);
+    assert_int_equal(vclock_set_speed(f.clock, VCLOCK_MAX_SPEED), 0);
+    assert_true(vclock_speed(f.clock) == VCLOCK_MAX_SPEED);
+    fx_end(&f);
+}
+
+static void test_vclock_speed_scales_sleep(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin_at_speed(&f, 1000);
+    int64_t real0 = real_now();
+    int64_t virt0 = vclock_now(f.clock);
+    assert_int_equal(vclock_sleep(f.rt, 10 * SEC), 0);
+    int64_t virt = vclock_now(f.clock) - virt0;
+    int64_t real = real_now() - real0;
+    assert_true(virt >= 10 * SEC);
+    assert_true(virt < 10 * SEC + 1000 * SEC); /* up to 1 s real of lag */
+    assert_true(real < 5 * SEC);             /* at speed 1 it would be 10 s */
+    assert_false(rt_halted(f.rt));
+    fx_end(&f);
+}
+
+static void test_vclock_sleep_nonpositive_returns_at_once(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin_at_speed(&f, 1);
+    vclock_pause(f.clock); /* a timer could never fire */
+    assert_int_equal(vclock_sleep(f.rt, 0), 0);
+    assert_int_equal(vclock_sleep(f.rt, -5), 0);
+    assert_int_equal(fx_count(&f, EV_BLOCK), 0);
+    rt_halt(f.rt, "stop");
+    assert_int_equal(vclock_sleep(f.rt, 0), CORE_EHALTED);
+    fx_end(&f);
+}
+
+static void test_vclock_sleep_from_non_goroutine(void **state)
+{
+    (void)state;
+    rt_t *rt = rt_new("t");
+    assert_int_equal(vclock_sleep(rt, MS), CORE_ENOTGOR);
+    rt_free(rt);
+}
+
+static void test_vclock_pause_freezes_timers(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin_at_speed(&f, 1000);
+    vclock_pause(f.clock);
+    assert_true(vclock_paused(f.clock));
+    sleep_t s;
+    sleep_init(&s, f.rt, SEC); /* 1 ms real, were the clock running */
+    gor_t *g = go(&f, "sleeper", do_sleep, &s);
+    await_events(&f, EV_BLOCK, 1);
+    int64_t frozen = vclock_now(f.clock);
+    real_nap(20 * MS);
+    bool woke_while_paused = atomic_load(&s.returned);
+    int64_t still = vclock_now(f.clock);
+    vclock_resume(f.clock);
+    assert_false(vclock_paused(f.clock));
+    rt_join(g);
+
+    assert_false(woke_while_paused);
+    assert_true(still == frozen);
+    assert_int_equal(s.rc, 0);
+    assert_true(s.end - s.start >= SEC);
+    fx_end(&f);
+}
+
+static void test_vclock_speed_change_mid_sleep(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin_at_speed(&f, 1);
+    sleep_t s;
+    sleep_init(&s, f.rt, 30 * SEC); /* 30 s real at speed 1 */
+    int64_t real0 = real_now();
+    gor_t *g = go(&f, "sleeper", do_sleep, &s);
+    await_events(&f, EV_BLOCK, 1);
+    assert_int_equal(vclock_set_speed(f.clock, VCLOCK_MAX_SPEED), 0);
+    rt_join(g);
+    int64_t real = real_now() - real0;
+
+    assert_int_equal(s.rc, 0);
+    assert_true(s.end - s.start >= 30 * SEC);
+    assert_true(real < 10 * SEC); /* the pending timer followed the new speed */
+    fx_end(&f);
+}
+
+static void test_vtimer_fires_in_order_of_when(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin_at_speed(&f, 1000);
+    vclock_pause(f.clock); /* every timer armed before any can fire */
+    chan_t *order = chan_new(f.rt, "order", sizeof(int), 4);
+    /* Equal times fire in the order armed: 2 before 3. */
+    note_t notes[4] = {{order, 4}, {order, 1}, {order, 2}, {order, 3}};
+    int64_t after[4] = {30 * MS, 10 * MS, 20 * MS, 20 * MS};
+    vtimer_t *t[4];
+    for (int i = 0; i < 4; i++)
+        t[i] = vtimer_after_func(f.rt, "note", after[i], send_note, &notes[i]);
+    vclock_resume(f.clock);
+    int got[4] = {0};
+    int rc[4];
+    for (int i = 0; i < 4; i++)
+        rc[i] = chan_recv(order, &got[i], NULL);
+
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(rc[i], 0);
+        assert_int_equal(got[i], i + 1);
+        vtimer_free(t[i]);
+    }
+    assert_int_equal(fx_count(&f, EV_TIMER), 4);
+    chan_free(order);
+    fx_end(&f);
+}
+
+static void test_vtimer_stop_prevents_fire(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin_at_speed(&f, 1000);
+    _Atomic int fired = 0;
+    vclock_pause(f.clock); /* so it is surely still pending when stopped */
+    vtimer_t *t = vtimer_after_func(f.rt, "stopped", 100 * MS, count_fire, &fired);
+    assert_string_equal(vtimer_name(t), "stopped");
+    bool was_pending = vtimer_stop(t);
+    bool again = vtimer_stop(t);
+    vclock_resume(f.clock);
+    /* Timers fire in order of time: once a later sleep ends, the stopped
+     * one would have fired. */
+    assert_int_equal(vclock_sleep(f.rt, 200 * MS), 0);
+
+    assert_true(was_pending);
+    assert_false(again);
+    assert_int_equal(atomic_load(&fired), 0);
+    assert_int_equal(fx_count(&f, EV_TIMER), 1); /* the sleep's own */
+    vtimer_free(t);
+    fx_end(&f);
+}
+
+static void test_vtimer_reset_reschedules(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin_at_speed(&f, 1000);
+    _Atomic int fired = 0;
+    vclock_pause(f.clock); /* so it cannot fire before the first reset */
+    vtimer_t *t = vtimer_after_func(f.rt, "t", 50 * MS, count_fire, &fired);
+    vtimer_reset(t, 1000000 * SEC); /* pushed far beyond the sleep below */
+    vclock_resume(f.clock);
+    assert_int_equal(vclock_sleep(f.rt, 100 * MS), 0);
+    int before = atomic_load(&fired);
+    vtimer_reset(t, 10 * MS); /* brought back before the next sleep ends */
+    assert_int_equal(vclock_sleep(f.rt, 100 * MS), 0);
+    int after = atomic_load(&fired);
+    bool pending = vtimer_stop(t);
+
+    assert_int_equal(before, 0);
+    assert_int_equal(after, 1);
+    assert_false(pending); /* fired, so no longer pending */
+    vtimer_free(t);
+    fx_end(&f);
+}
+
+static void test_sleeping_goroutine_is_not_a_deadlock(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin_at_speed(&f, 1000);
+    /* main is the only goroutine and it parks: only the timer can wake it. */
+    assert_int_equal(vclock_sleep(f.rt, 50 * MS), 0);
+    assert_false(rt_halted(f.rt));
+    assert_int_equal(fx_count(&f, EV_DEADLOCK), 0);
+    fx_end(&f);
+}
+
+static void test_deadlock_found_when_last_timer_fires(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin_at_speed(&f, 1000);
+    _Atomic int fired = 0;
+    chan_t *never = chan_new(f.rt, "never", sizeof(int), 0);
+    vtimer_t *t = vtimer_after_func(f.rt, "t", 10 * MS, count_fire, &fired);
+    /* Parked while the timer is pending: not yet a deadlock. Once it has
+     * fired and woken nobody, nothing can ever wake main. */
+    int rc = chan_recv(never, NULL, NULL);
+
+    assert_int_equal(rc, CORE_EDEADLOCK);
+    assert_int_equal(atomic_load(&fired), 1);
+    assert_contains(rt_failure(f.rt), "main [chan receive (never)]");
+    vtimer_free(t);
+    chan_free(never);
+    fx_end(&f);
+}
+
+static void test_halt_wakes_sleeper(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin_at_speed(&f, 1);
+    sleep_t s;
+    sleep_init(&s, f.rt, 3600 * SEC);
+    gor_t *g = go(&f, "sleeper", do_sleep, &s);
+    await_events(&f, EV_BLOCK, 1);
+    rt_halt(f.rt, "stop");
+    rt_join(g);
+    assert_int_equal(s.rc, CORE_EHALTED);
+    assert_int_equal(fx_count(&f, EV_ABORT), 1);
+    assert_int_equal(fx_count(&f, EV_TIMER), 0);
+    fx_end(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        TEST(test_vclock_starts_at_zero_and_advances),
+        TEST(test_vclock_set_speed_rejects_out_of_range),
+        TEST(test_vclock_speed_scales_sleep),
+        TEST(test_vclock_sleep_nonpositive_returns_at_once),
+        TEST(test_vclock_sleep_from_non_goroutine),
+        TEST(test_vclock_pause_freezes_timers),
+        TEST(test_vclock_speed_change_mid_sleep),
+        TEST(test_vtimer_fires_in_order_of_when),
+        TEST(test_vtimer_stop_prevents_fire),
+        TEST(test_vtimer_reset_reschedules),
+        TEST(test_sleeping_goroutine_is_not_a_deadlock),
+        TEST(test_deadlock_found_when_last_timer_fires),
+        TEST(test_halt_wakes_sleeper),
+    };
+    return RUN_TESTS(tests);
+}
