@@ -65,8 +65,18 @@ int sched_arm(gor_t *g, const char *reason, const char *const *objs, int n_objs)
 
 static void check_deadlock(rt_t *rt);
 
+static void release_hold(gor_t *g)
+{
+    if (g->held) {
+        g->held = false;
+        vclock_unhold(g->rt->clock);
+    }
+}
+
 void sched_parking(gor_t *g)
 {
+    release_hold(g);
+    atomic_store_explicit(&g->parked, true, memory_order_relaxed);
     if (atomic_fetch_sub(&g->rt->activity, 1) == 1)
         check_deadlock(g->rt);
 }
@@ -102,6 +112,7 @@ bool sched_claim(gor_t *g)
     while (s == WAIT_ARMED || s == WAIT_SLEEPING) {
         int claimed = s == WAIT_ARMED ? WAIT_CLAIMED : WAIT_CLAIMED_SLEEPING;
         if (atomic_compare_exchange_weak(&g->wait, &s, claimed)) {
+            atomic_store_explicit(&g->parked, false, memory_order_relaxed);
             atomic_fetch_add(&g->rt->activity, 1);
             return true;
         }
@@ -111,6 +122,11 @@ bool sched_claim(gor_t *g)
 
 void sched_ready(gor_t *g, int index)
 {
+    /* Time stays still until g, woken in reaction to a timer, parks again. */
+    if (vclock_waker_holds() || (tls_self && tls_self->held)) {
+        g->held = true;
+        vclock_hold(g->rt->clock);
+    }
     int old = atomic_exchange_explicit(&g->wait, WAIT_DONE + index, memory_order_release);
     if (old == WAIT_CLAIMED_SLEEPING)
         lock_futex_wake(&g->wait);
@@ -122,6 +138,7 @@ static void abort_wait(gor_t *g)
     int s = atomic_load(&g->wait);
     while (s == WAIT_ARMED || s == WAIT_SLEEPING) {
         if (atomic_compare_exchange_weak(&g->wait, &s, WAIT_ABORTED)) {
+            atomic_store_explicit(&g->parked, false, memory_order_relaxed);
             atomic_fetch_add(&g->rt->activity, 1);
             if (s == WAIT_SLEEPING)
                 lock_futex_wake(&g->wait);
@@ -349,6 +366,7 @@ static void gor_exit(gor_t *g)
         event_t ev = { .kind = EV_GOR_EXIT };
         sched_emit(rt, g, &ev);
     }
+    release_hold(g);
     gor_unlink(g);
     sched_activity_add(rt, -1);
 }
@@ -388,12 +406,18 @@ int rt_go(rt_t *rt, gor_t **out, const char *name, void (*fn)(void *), void *arg
     gor_t *g = gor_register(rt, name);
     g->fn = fn;
     g->arg = arg;
+    /* `go f()` is a zero-time step too: a holding creator's child holds. */
+    if (tls_self && tls_self->held && tls_self->rt == rt) {
+        g->held = true;
+        vclock_hold(rt->clock);
+    }
     pthread_attr_t attr;
     must(pthread_attr_init(&attr));
     must(pthread_attr_setstacksize(&attr, GOR_STACK_SIZE));
     int rc = pthread_create(&g->thread, &attr, gor_main, g);
     must(pthread_attr_destroy(&attr));
     if (rc != 0) {
+        release_hold(g);
         gor_unlink(g);
         sched_activity_add(rt, -1);
         free(g->name);
@@ -434,6 +458,16 @@ void rt_leave(void)
 }
 
 gor_t *rt_self(void) { return tls_self; }
+
+int rt_parked(rt_t *rt)
+{
+    int n = 0;
+    must(pthread_mutex_lock(&rt->lock));
+    for (gor_t *g = rt->gors; g; g = g->next)
+        n += atomic_load_explicit(&g->parked, memory_order_relaxed);
+    must(pthread_mutex_unlock(&rt->lock));
+    return n;
+}
 
 gor_t *sched_self_in(rt_t *rt) { return tls_self && tls_self->rt == rt ? tls_self : NULL; }
 

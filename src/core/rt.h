@@ -49,6 +49,10 @@ int rt_enter(rt_t *rt, const char *name);
 /* Unregisters the calling thread (it counts as exited). */
 void rt_leave(void);
 
+/* How many goroutines are parked right now (woken ones no longer count):
+ * when main is about to return, the ones Go would leave blocked forever. */
+int rt_parked(rt_t *rt);
+
 /* The calling thread's goroutine, or NULL. */
 gor_t *rt_self(void);
 int gor_id(const gor_t *g);

@@ -51,6 +51,10 @@ struct gor {
     const char *wait_objs[GOR_WAIT_OBJS];
     int n_wait_objs;
     _Atomic bool parked;
+    /* Woken by a timer, directly or through others so woken: virtual time
+     * stands still until this goroutine parks again (vclock.c). Written by
+     * the waker before the wake, read by the goroutine after. */
+    bool held;
     pthread_t thread;
     void (*fn)(void *);
     void *arg;
@@ -110,6 +114,12 @@ void sched_ready(gor_t *g, int index);
  * by rt_free(). */
 vclock_t *vclock_new(rt_t *rt);
 void vclock_free(vclock_t *vc);
+/* Holding virtual time still while timer-woken goroutines react (vclock.c):
+ * whether the calling thread's wakes hold it (a timer callback runs here), and
+ * a hold taken and released. */
+bool vclock_waker_holds(void);
+void vclock_hold(vclock_t *vc);
+void vclock_unhold(vclock_t *vc);
 /* The virtual time at CLOCK_MONOTONIC time real_ns, without a lock. */
 int64_t vclock_at(vclock_t *vc, uint64_t real_ns);
 

@@ -12,7 +12,20 @@
  * Virtual time: now = base_virt + (real_now - base_real) * speed, or base_virt
  * while paused. Every change of speed or pause state rebases (base_virt takes
  * the current virtual time, base_real the current real time), so virtual time
- * is continuous and never goes back. */
+ * is continuous and never goes back.
+ *
+ * Time waits for timers: it never passes the earliest pending timer until the
+ * timer thread has fired it (firing rebases at exactly its `when`). Waking a
+ * thread takes tens of microseconds of real time, which at speed 1000 would
+ * be tens of virtual milliseconds added to every sleep; with the clamp a
+ * 1-second sleep lasts exactly one virtual second at any speed.
+ *
+ * For the same reason time stands still while the goroutines a timer woke
+ * (and those they wake in turn) react: from the firing until each of them
+ * parks again, or says it starts timed work (vclock_working), time is held
+ * (`holds` > 0). The bookkeeping of zero-time steps - taking the next job,
+ * sending a result - then costs no virtual time, as in a discrete-event
+ * simulation, while sleeps and computations take exactly theirs. */
 #include "vclock.h"
 
 #include <errno.h>
@@ -48,6 +61,7 @@ struct vclock {
     pthread_cond_t idle; /* broadcast when `running` goes back to NULL */
     double speed;
     bool paused;
+    long holds; /* see the top comment; time stands still while > 0 */
     int64_t base_virt;
     uint64_t base_real_ns;
     vtimer_t **heap; /* binary min-heap by (when, seq) */
@@ -66,6 +80,7 @@ struct vclock {
     _Atomic uint64_t snap_base_real;
     _Atomic double snap_speed;
     _Atomic bool snap_paused;
+    _Atomic int64_t snap_limit; /* the earliest pending timer's `when` */
 };
 
 static uint64_t real_now_ns(void)
@@ -91,11 +106,22 @@ static void check(int rc)
 
 /* ---- clock (vc->lock held) ---- */
 
+/* base + elapsed * speed, held back at `limit` (never below base). */
+static int64_t virt_from(int64_t base_virt, uint64_t base_real, double speed, bool paused, int64_t limit,
+                         uint64_t real)
+{
+    if (paused || real <= base_real)
+        return base_virt;
+    int64_t v = base_virt + (int64_t)((double)(real - base_real) * speed);
+    if (v > limit)
+        v = limit > base_virt ? limit : base_virt;
+    return v;
+}
+
 static int64_t virt_at(const vclock_t *vc, uint64_t real)
 {
-    if (vc->paused)
-        return vc->base_virt;
-    return vc->base_virt + (int64_t)((double)(real - vc->base_real_ns) * vc->speed);
+    return virt_from(vc->base_virt, vc->base_real_ns, vc->speed, vc->paused || vc->holds > 0,
+                     vc->n_heap ? vc->heap[0]->when : INT64_MAX, real);
 }
 
 /* Publishes the clock's parameters for vclock_now (vc->lock held). */
@@ -107,7 +133,8 @@ static void publish(vclock_t *vc)
     atomic_store_explicit(&vc->snap_base_virt, vc->base_virt, memory_order_relaxed);
     atomic_store_explicit(&vc->snap_base_real, vc->base_real_ns, memory_order_relaxed);
     atomic_store_explicit(&vc->snap_speed, vc->speed, memory_order_relaxed);
-    atomic_store_explicit(&vc->snap_paused, vc->paused, memory_order_relaxed);
+    atomic_store_explicit(&vc->snap_paused, vc->paused || vc->holds > 0, memory_order_relaxed);
+    atomic_store_explicit(&vc->snap_limit, vc->n_heap ? vc->heap[0]->when : INT64_MAX, memory_order_relaxed);
     atomic_store_explicit(&vc->snap_seq, seq + 2, memory_order_release);
 }
 
@@ -166,6 +193,7 @@ static void heap_push(vclock_t *vc, vtimer_t *t)
     }
     heap_set(vc, vc->n_heap++, t);
     sift_up(vc, t->idx);
+    publish(vc);
 }
 
 static void heap_remove(vclock_t *vc, vtimer_t *t)
@@ -173,11 +201,12 @@ static void heap_remove(vclock_t *vc, vtimer_t *t)
     size_t i = t->idx;
     vtimer_t *last = vc->heap[--vc->n_heap];
     t->idx = NOT_PENDING;
-    if (last == t)
-        return;
-    heap_set(vc, i, last);
-    sift_up(vc, i);
-    sift_down(vc, last->idx);
+    if (last != t) {
+        heap_set(vc, i, last);
+        sift_up(vc, i);
+        sift_down(vc, last->idx);
+    }
+    publish(vc);
 }
 
 /* ---- the timer thread ---- */
@@ -195,15 +224,54 @@ static void emit_fired(vtimer_t *t, int64_t when)
     sched_emit(t->rt, NULL, &ev);
 }
 
+/* True on the timer thread while a callback runs: whoever it wakes holds
+ * time still (see the top comment). */
+static __thread bool tls_firing;
+
+bool vclock_waker_holds(void) { return tls_firing; }
+
+/* vc->lock held. Time stops at the current instant on the first hold. */
+static void hold_locked(vclock_t *vc)
+{
+    if (vc->holds == 0)
+        rebase(vc);
+    vc->holds++;
+    publish(vc);
+}
+
+void vclock_hold(vclock_t *vc)
+{
+    check(pthread_mutex_lock(&vc->lock));
+    hold_locked(vc);
+    check(pthread_mutex_unlock(&vc->lock));
+}
+
+void vclock_unhold(vclock_t *vc)
+{
+    check(pthread_mutex_lock(&vc->lock));
+    if (vc->holds == 1)
+        rebase(vc); /* time resumes from where it stood */
+    vc->holds--;
+    publish(vc);
+    if (vc->holds == 0)
+        check(pthread_cond_broadcast(&vc->cond));
+    check(pthread_mutex_unlock(&vc->lock));
+}
+
 /* Pops and runs one due timer; called and returns with vc->lock held. */
 static void fire(vclock_t *vc, vtimer_t *t)
 {
     int64_t when = t->when;
+    rebase(vc); /* virtual time stands at `when` now (see the top comment) */
     heap_remove(vc, t);
+    hold_locked(vc);
     vc->running = t;
     check(pthread_mutex_unlock(&vc->lock));
     emit_fired(t, when);
+    tls_firing = true;
     t->fn(t->arg);
+    tls_firing = false;
+    vclock_unhold(vc);
     /* Settled before `running` clears, so once vtimer_stop() returns the
      * timer no longer counts as activity. */
     sched_activity_add(vc->rt, -1);
@@ -232,7 +300,8 @@ static void *timer_thread(void *arg)
     vclock_t *vc = arg;
     check(pthread_mutex_lock(&vc->lock));
     while (!vc->quit) {
-        if (vc->n_heap == 0 || vc->paused) {
+        bool held_back = vc->holds > 0 && vc->n_heap && vc->heap[0]->when > vc->base_virt;
+        if (vc->n_heap == 0 || vc->paused || held_back) {
             check(pthread_cond_wait(&vc->cond, &vc->lock));
             continue;
         }
@@ -312,12 +381,11 @@ int64_t vclock_at(vclock_t *vc, uint64_t real_ns)
         uint64_t base_real = atomic_load_explicit(&vc->snap_base_real, memory_order_relaxed);
         double speed = atomic_load_explicit(&vc->snap_speed, memory_order_relaxed);
         bool paused = atomic_load_explicit(&vc->snap_paused, memory_order_relaxed);
+        int64_t limit = atomic_load_explicit(&vc->snap_limit, memory_order_relaxed);
         atomic_thread_fence(memory_order_acquire);
         if ((seq & 1) || atomic_load_explicit(&vc->snap_seq, memory_order_relaxed) != seq)
             continue;
-        if (paused || real_ns < base_real)
-            return base_virt;
-        return base_virt + (int64_t)((double)(real_ns - base_real) * speed);
+        return virt_from(base_virt, base_real, speed, paused, limit, real_ns);
     }
 }
 
@@ -506,4 +574,22 @@ int vclock_sleep(rt_t *rt, int64_t d)
     vtimer_free(t);
     check(pthread_mutex_destroy(&s.lock));
     return r < 0 ? r : 0;
+}
+
+void vclock_hold_self(rt_t *rt)
+{
+    gor_t *g = sched_self_in(rt);
+    if (g && !g->held) {
+        g->held = true;
+        vclock_hold(rt_clock(rt));
+    }
+}
+
+void vclock_working(rt_t *rt)
+{
+    gor_t *g = sched_self_in(rt);
+    if (g && g->held) {
+        g->held = false;
+        vclock_unhold(rt_clock(rt));
+    }
 }

@@ -52,6 +52,15 @@ void vtimer_free(vtimer_t *t);
 const char *vtimer_name(const vtimer_t *t);
 uint64_t vtimer_id(const vtimer_t *t);
 
+/* Holds virtual time still until the calling goroutine next parks, as if a
+ * timer had woken it: for the zero-time setup at the start of a run (making
+ * channels, starting workers). Goroutines it starts meanwhile hold it too. */
+void vclock_hold_self(rt_t *rt);
+/* Says the calling goroutine starts work that takes time (a computation,
+ * real I/O). Virtual time stands still while goroutines woken by a timer take
+ * their zero-time steps; one that computes instead must let it run. */
+void vclock_working(rt_t *rt);
+
 /* Go's time.Sleep on the virtual clock: parks the calling goroutine for d
  * virtual ns. Returns 0 or a halt code. */
 int vclock_sleep(rt_t *rt, int64_t d);

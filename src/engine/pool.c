@@ -1,0 +1,1119 @@
+/* pool.c - the worker pool of pool.h, on the core's primitives.
+ *
+ * Threads of a run: the goroutines (main, producer, workers, closer) doing
+ * what a Go program does; a supervisor that joins them once main returns (a
+ * Go program ends when main does) and emits PE_RUN_END; a collector that
+ * drains the event bus into the model, the history and the sink.
+ *
+ * Locks: p->lock guards the model, the history and the base model (only the
+ * collector writes them). p->plan_lock guards the plan (jobs planned, the
+ * producer's progress, the worker list). p->gate_lock guards pause and step.
+ * None is ever held while calling into the core's blocking operations. */
+#include "engine/pool.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "core/chan.h"
+#include "core/ctx.h"
+#include "core/err.h"
+#include "core/rt.h"
+#include "core/ticker.h"
+#include "core/vclock.h"
+#include "core/wg.h"
+#include "core/xalloc.h"
+#include "engine/bus.h"
+#include "engine/job.h"
+
+enum { BUS_SIZE = 1 << 16, DRAIN_BATCH = 1024, MAX_WORKERS_EVER = MODEL_MAX_OBJECTS - 16 };
+
+/* Engine object ids (pevent_t.obj); quit channel of worker K is EOBJ_QUIT0 + K. */
+enum { EOBJ_JOBS = 1, EOBJ_RESULTS, EOBJ_WG, EOBJ_CTX, EOBJ_TICKER, EOBJ_QUIT0 };
+
+typedef struct {
+    pool_t *pool;
+    int index;        /* worker K, from 1 */
+    gor_t *g;
+    chan_t *quit;
+    bool retired;     /* plan_lock */
+    _Atomic bool exited;
+} worker_t;
+
+struct pool {
+    pool_config_t cfg;
+    char *dir;
+    char **files;
+    size_t n_files;
+    rt_t *rt;
+    chan_t *jobs, *results;
+    wg_t *wg;
+    ctx_t *background, *ctx;
+    vtimer_t *cancel_timer;
+    ticker_t *ticker;
+
+    pthread_mutex_t plan_lock;
+    int64_t jobs_planned;
+    int64_t next_job;        /* the producer's next job id */
+    bool producer_finished;
+    worker_t **workers;      /* every worker ever started, by index - 1 */
+    int n_workers;
+    int running_workers;
+    gor_t *main_g, *producer_g, *closer_g;
+
+    pthread_mutex_t gate_lock;
+    pthread_cond_t gate_cond;
+    _Atomic bool gate_closed;
+    int step_tokens;
+    _Atomic uint64_t step_from; /* seq after which a step pauses the clock again */
+    _Atomic bool stepping;
+
+    bus_t bus;
+    uint64_t start_real;
+    pthread_t collector, supervisor;
+    bool started, waited;
+    _Atomic bool aborted;
+    _Atomic bool finished;
+
+    pthread_mutex_t lock;
+    model_t model, base;
+    pevent_t *history;
+    size_t hist_head, hist_len;
+    bool trim_noted;
+    pool_sink_fn sink;
+    void *sink_ud;
+    pool_outcome_t outcome;
+};
+
+static void must(int rc)
+{
+    if (rc != 0)
+        abort();
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- configuration ---- */
+
+void pool_config_default(pool_config_t *cfg)
+{
+    *cfg = (pool_config_t){
+        .workers = 3,
+        .jobs = 9,
+        .kind = JOB_SLEEP,
+        .duration = { DUR_FIXED, 1000000000, 0 },
+        .jobs_cap = 100,
+        .results_cap = 100,
+        .collect = COLLECT_COUNT,
+        .producer = PRODUCER_UPFRONT,
+        .interval = 100000000,
+        .seed = 1,
+        .speed = 1.0,
+        .worker_form = WORKER_SELECT,
+        .history = 1000000,
+    };
+}
+
+static bool fail_with(char *err, size_t errlen, const char *msg)
+{
+    snprintf(err, errlen, "%s", msg);
+    return false;
+}
+
+static bool config_valid(const pool_config_t *c, char *err, size_t errlen)
+{
+    if (c->workers < 1 || c->workers > POOL_MAX_WORKERS)
+        return fail_with(err, errlen, "--workers must be between 1 and 1024");
+    if (c->jobs > POOL_MAX_JOBS || (c->jobs < 0 && !(c->jobs == -1 && c->kind == JOB_LINES)))
+        return fail_with(err, errlen, "--jobs must be between 0 and 10000000");
+    if (c->jobs_cap < 0 || c->results_cap < 0 || c->jobs_cap > POOL_MAX_JOBS || c->results_cap > POOL_MAX_JOBS)
+        return fail_with(err, errlen, "channel capacities must be between 0 and 10000000");
+    if (c->duration.a < 0 || (c->duration.kind == DUR_UNIFORM && c->duration.b < c->duration.a))
+        return fail_with(err, errlen, "--duration must not be negative, and a uniform range must not be reversed");
+    if (c->kind == JOB_LINES && !c->dir)
+        return fail_with(err, errlen, "--kind lines needs --dir PATH");
+    if (!(c->fail >= 0 && c->fail <= 1))
+        return fail_with(err, errlen, "--fail must be between 0 and 1");
+    if (!(c->speed >= 0.05 && c->speed <= 1000))
+        return fail_with(err, errlen, "--speed must be between 0.05 and 1000");
+    if (c->timeout < 0 || c->cancel_after < 0 || c->rate < 0 || c->interval < 0)
+        return fail_with(err, errlen, "durations must not be negative");
+    if (c->worker_form == WORKER_RANGE && (c->timeout || c->cancel_after || c->cancellable))
+        return fail_with(err, errlen, "cancellation needs workers that select on ctx.Done() (--worker-form select)");
+    return true;
+}
+
+static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The regular files of dir, sorted, one per lines job. */
+static bool list_files(pool_t *p, char *err, size_t errlen)
+{
+    DIR *d = opendir(p->dir);
+    if (!d) {
+        snprintf(err, errlen, "--dir %s: %s", p->dir, strerror(errno));
+        return false;
+    }
+    size_t cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char *path = xasprintf("%s/%s", p->dir, e->d_name);
+        struct stat st;
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+            free(path);
+            continue;
+        }
+        if (p->n_files == cap) {
+            cap = cap ? 2 * cap : 64;
+            p->files = xrealloc(p->files, cap * sizeof *p->files);
+        }
+        p->files[p->n_files++] = path;
+    }
+    closedir(d);
+    if (p->n_files == 0) {
+        snprintf(err, errlen, "--dir %s: no regular files to count", p->dir);
+        return false;
+    }
+    qsort(p->files, p->n_files, sizeof *p->files, by_name);
+    return true;
+}
+
+/* ---- events ---- */
+
+static void publish(pool_t *p, pevent_t *ev)
+{
+    ev->real_ns = now_ns() - p->start_real;
+    ev->virt_ns = vclock_now(rt_clock(p->rt));
+    bus_publish(&p->bus, ev);
+}
+
+static uint16_t self_actor(void)
+{
+    gor_t *g = rt_self();
+    return g ? (uint16_t)gor_id(g) : 0;
+}
+
+static void emit(pool_t *p, pevent_kind_t kind, uint16_t obj, int64_t job, int64_t value, int64_t aux)
+{
+    pevent_t ev = { .kind = kind, .actor = self_actor(), .obj = obj, .job = job, .value = value, .aux = aux };
+    publish(p, &ev);
+}
+
+static void emit_note(pool_t *p, pool_note_t note, int64_t aux)
+{
+    emit(p, PE_NOTE, 0, 0, note, aux);
+}
+
+/* Engine object id of a core object, by the names the engine gave them. */
+static uint16_t object_of(const pool_t *p, const char *name)
+{
+    if (!name)
+        return 0;
+    if (name == chan_name(p->jobs))
+        return EOBJ_JOBS;
+    if (name == chan_name(p->results))
+        return EOBJ_RESULTS;
+    if (name == wg_name(p->wg))
+        return EOBJ_WG;
+    if (p->ctx && (name == ctx_name(p->ctx) || name == chan_name(ctx_done(p->ctx))))
+        return EOBJ_CTX;
+    if (p->ticker && name == chan_name(ticker_chan(p->ticker)))
+        return EOBJ_TICKER;
+    int k;
+    if (sscanf(name, "quit %d", &k) == 1 && k > 0 && k < MAX_WORKERS_EVER)
+        return (uint16_t)(EOBJ_QUIT0 + k);
+    return 0;
+}
+
+static pool_wait_t wait_of(const char *reason)
+{
+    static const struct { const char *text; pool_wait_t wait; } table[] = {
+        { "chan receive", PW_CHAN_RECV }, { "chan send", PW_CHAN_SEND }, { "select", PW_SELECT },
+        { "sync.WaitGroup.Wait", PW_WG }, { "sleep", PW_SLEEP },
+    };
+    if (!reason)
+        return PW_NONE;
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (strcmp(reason, table[i].text) == 0)
+            return table[i].wait;
+    return strstr(reason, "nil chan") ? PW_NIL_CHAN : PW_SELECT;
+}
+
+/* role and index of an actor from its goroutine name */
+static void actor_of(const char *name, pool_role_t *role, int *index)
+{
+    *index = 0;
+    if (sscanf(name, "worker %d", index) == 1)
+        *role = ROLE_WORKER;
+    else if (strcmp(name, "producer") == 0)
+        *role = ROLE_PRODUCER;
+    else if (strcmp(name, "closer") == 0)
+        *role = ROLE_CLOSER;
+    else
+        *role = ROLE_MAIN;
+}
+
+static void decode_elem(const pool_t *p, uint16_t obj, const event_t *ce, pevent_t *ev)
+{
+    if (!ce->elem)
+        return;
+    if (obj == EOBJ_JOBS && ce->elem_size == sizeof(job_t)) {
+        const job_t *j = ce->elem;
+        ev->job = j->id;
+        ev->aux = j->duration;
+    } else if (obj == EOBJ_RESULTS && ce->elem_size == sizeof(result_t)) {
+        const result_t *r = ce->elem;
+        ev->job = r->job;
+        ev->value = r->value;
+        ev->err = r->err;
+        ev->aux = r->worker;
+    }
+    (void)p;
+}
+
+/* The core's observer: translates each core event into the pool's. Runs on
+ * the acting thread, sometimes under a channel lock: it only publishes. */
+static void on_core_event(void *ud, const event_t *ce)
+{
+    pool_t *p = ud;
+    pevent_t ev = { .actor = (uint16_t)ce->gor_id, .ok = (int8_t)ce->ok, .err = ce->err };
+    ev.obj = object_of(p, ce->obj_name);
+    switch (ce->kind) {
+    case EV_GOR_START: {
+        pool_role_t role;
+        int index;
+        actor_of(ce->gor_name, &role, &index);
+        pevent_t decl = { .kind = PE_ACTOR, .actor = ev.actor, .value = role, .aux = index };
+        publish(p, &decl);
+        ev.kind = PE_GOR_START;
+        break;
+    }
+    case EV_GOR_EXIT: ev.kind = PE_GOR_EXIT; break;
+    case EV_BLOCK:
+        ev.kind = PE_BLOCK;
+        ev.wait = (uint8_t)wait_of(ce->wait);
+        break;
+    case EV_ABORT: ev.kind = PE_ABORT; break;
+    case EV_SEND:
+    case EV_RECV:
+        if (!ev.obj)
+            return; /* a job's own timer channel */
+        ev.kind = ce->kind == EV_SEND ? PE_SEND : PE_RECV;
+        decode_elem(p, ev.obj, ce, &ev);
+        break;
+    case EV_CLOSE:
+        if (!ev.obj)
+            return;
+        ev.kind = PE_CLOSE;
+        break;
+    case EV_WG_ADD:
+        ev.kind = PE_WG_ADD;
+        ev.value = ce->value;
+        ev.aux = ce->delta;
+        break;
+    case EV_WG_WAIT: ev.kind = PE_WG_WAIT; break;
+    case EV_CANCEL: ev.kind = PE_CANCEL; ev.obj = EOBJ_CTX; break;
+    case EV_TICK: ev.kind = PE_TICK; ev.obj = EOBJ_TICKER; ev.value = ce->value; break;
+    case EV_PANIC: ev.kind = PE_PANIC; break;
+    case EV_DEADLOCK: ev.kind = PE_DEADLOCK; break;
+    default:
+        return; /* timers and halts: the engine reports their effects */
+    }
+    publish(p, &ev);
+}
+
+/* ---- the gate: pause and single step ---- */
+
+/* Every goroutine passes here before each step it takes; while paused it
+ * waits (outside any core operation, so a paused run is never a deadlock). */
+static void gate(pool_t *p)
+{
+    if (!atomic_load_explicit(&p->gate_closed, memory_order_acquire))
+        return;
+    must(pthread_mutex_lock(&p->gate_lock));
+    while (atomic_load(&p->gate_closed) && p->step_tokens == 0 && !rt_halted(p->rt))
+        must(pthread_cond_wait(&p->gate_cond, &p->gate_lock));
+    if (atomic_load(&p->gate_closed) && p->step_tokens > 0)
+        p->step_tokens--;
+    must(pthread_mutex_unlock(&p->gate_lock));
+}
+
+static void gate_open_all(pool_t *p)
+{
+    must(pthread_mutex_lock(&p->gate_lock));
+    must(pthread_cond_broadcast(&p->gate_cond));
+    must(pthread_mutex_unlock(&p->gate_lock));
+}
+
+void pool_pause(pool_t *p)
+{
+    must(pthread_mutex_lock(&p->gate_lock));
+    bool was = atomic_exchange(&p->gate_closed, true);
+    p->step_tokens = 0;
+    vclock_pause(rt_clock(p->rt));
+    must(pthread_mutex_unlock(&p->gate_lock));
+    if (!was) {
+        pevent_t ev = { .kind = PE_PAUSE, .actor = self_actor(), .ok = 1 };
+        publish(p, &ev);
+    }
+}
+
+void pool_resume(pool_t *p)
+{
+    must(pthread_mutex_lock(&p->gate_lock));
+    bool was = atomic_exchange(&p->gate_closed, false);
+    atomic_store(&p->stepping, false);
+    vclock_resume(rt_clock(p->rt));
+    must(pthread_cond_broadcast(&p->gate_cond));
+    must(pthread_mutex_unlock(&p->gate_lock));
+    if (was) {
+        pevent_t ev = { .kind = PE_PAUSE, .ok = 0 };
+        publish(p, &ev);
+    }
+}
+
+bool pool_paused(pool_t *p) { return atomic_load(&p->gate_closed); }
+
+/* One step: one goroutine may pass the gate, and the clock runs until the
+ * collector sees the next event of the run, then stops again. */
+void pool_step(pool_t *p)
+{
+    must(pthread_mutex_lock(&p->gate_lock));
+    if (atomic_load(&p->gate_closed)) {
+        p->step_tokens = 1;
+        atomic_store(&p->step_from, atomic_load(&p->bus.head));
+        atomic_store(&p->stepping, true);
+        vclock_resume(rt_clock(p->rt));
+        must(pthread_cond_broadcast(&p->gate_cond));
+    }
+    must(pthread_mutex_unlock(&p->gate_lock));
+}
+
+/* Collector side of a step: the first event after the step stops the clock. */
+static void step_seen(pool_t *p, const pevent_t *ev)
+{
+    if (!atomic_load_explicit(&p->stepping, memory_order_relaxed) || ev->seq < atomic_load(&p->step_from))
+        return;
+    if (ev->kind == PE_PAUSE || ev->kind == PE_NOTE)
+        return;
+    must(pthread_mutex_lock(&p->gate_lock));
+    if (atomic_load(&p->stepping) && atomic_load(&p->gate_closed)) {
+        vclock_pause(rt_clock(p->rt));
+        atomic_store(&p->stepping, false);
+    }
+    must(pthread_mutex_unlock(&p->gate_lock));
+}
+
+int pool_set_speed(pool_t *p, double speed)
+{
+    if (!(speed >= 0.05 && speed <= 1000))
+        return CORE_EINVAL;
+    vclock_set_speed(rt_clock(p->rt), speed);
+    emit(p, PE_SPEED, 0, 0, (int64_t)(speed * 1000 + 0.5), 0);
+    return 0;
+}
+
+double pool_speed(pool_t *p) { return vclock_speed(rt_clock(p->rt)); }
+
+/* ---- the plan ---- */
+
+static void emit_plan(pool_t *p, pevent_kind_t kind)
+{
+    must(pthread_mutex_lock(&p->plan_lock));
+    int64_t n = p->jobs_planned;
+    int w = p->running_workers;
+    must(pthread_mutex_unlock(&p->plan_lock));
+    emit(p, kind, 0, n, w, job_ideal_makespan(&p->cfg, n, w));
+}
+
+/* The producer's next job, or 0 when all planned jobs are sent. */
+static int64_t take_job_id(pool_t *p)
+{
+    must(pthread_mutex_lock(&p->plan_lock));
+    int64_t id = p->next_job <= p->jobs_planned ? p->next_job++ : 0;
+    if (!id)
+        p->producer_finished = true;
+    must(pthread_mutex_unlock(&p->plan_lock));
+    return id;
+}
+
+static job_t make_job(const pool_t *p, int64_t id)
+{
+    return (job_t){ .id = id, .duration = p->cfg.kind == JOB_LINES ? 0 : job_duration(&p->cfg, id) };
+}
+
+/* ---- goroutine bodies ---- */
+
+static bool has_ctx(const pool_t *p) { return p->ctx != NULL; }
+
+/* A Go time.Timer: a channel that receives once, d from now. */
+typedef struct {
+    chan_t *c;
+    vtimer_t *t;
+} after_t;
+
+static void after_fire(void *arg) { chan_try_send(arg, NULL); }
+
+static void after_start(pool_t *p, after_t *a, int64_t d)
+{
+    a->c = chan_new(p->rt, "time.After", 0, 1);
+    a->t = vtimer_after_func(p->rt, "time.After", d, after_fire, a->c);
+}
+
+static void after_stop(after_t *a)
+{
+    vtimer_free(a->t);
+    chan_free(a->c);
+}
+
+enum { JOB_DONE, JOB_CANCELLED, JOB_HALTED };
+
+/* Sleep jobs wait on the virtual clock; with a context they give up on cancel. */
+static int run_sleep(pool_t *p, const job_t *j)
+{
+    if (j->duration <= 0)
+        return JOB_DONE;
+    if (!has_ctx(p))
+        return vclock_sleep(p->rt, j->duration) == 0 ? JOB_DONE : JOB_HALTED;
+    after_t a;
+    after_start(p, &a, j->duration);
+    chan_case_t cases[] = { { .ch = a.c, .dir = CHAN_RECV }, { .ch = ctx_done(p->ctx), .dir = CHAN_RECV } };
+    int chosen = -1;
+    int rc = chan_select(cases, 2, false, &chosen);
+    after_stop(&a);
+    return rc ? JOB_HALTED : chosen == 0 ? JOB_DONE : JOB_CANCELLED;
+}
+
+/* Spin jobs compute for their duration scaled by the clock's speed, in short
+ * chunks; between chunks they honour pause, cancel and halt. */
+static int run_spin(pool_t *p, const job_t *j)
+{
+    const double chunk_ms = 0.2;
+    uint64_t chunk = (uint64_t)(spin_iterations_per_ms() * chunk_ms) + 1;
+    double done_ns = 0;
+    int reported = 0;
+    vclock_working(p->rt);
+    while (done_ns < (double)j->duration) {
+        gate(p);
+        if (rt_halted(p->rt))
+            return JOB_HALTED;
+        if (has_ctx(p) && ctx_err(p->ctx))
+            return JOB_CANCELLED;
+        spin_work(chunk);
+        done_ns += chunk_ms * 1e6 * vclock_speed(rt_clock(p->rt));
+        int permille = done_ns >= (double)j->duration ? 1000 : (int)(done_ns * 1000 / (double)j->duration);
+        if (permille / 100 > reported / 100 && permille < 1000) {
+            reported = permille;
+            emit(p, PE_JOB_PROGRESS, 0, j->id, permille, 0);
+        }
+    }
+    return JOB_DONE;
+}
+
+static int process(pool_t *p, const job_t *j, result_t *r)
+{
+    int outcome = JOB_DONE;
+    r->value = j->id * 2;
+    switch (p->cfg.kind) {
+    case JOB_SLEEP: outcome = run_sleep(p, j); break;
+    case JOB_SPIN: outcome = run_spin(p, j); break;
+    case JOB_LINES: {
+        const char *path = p->files[(size_t)(j->id - 1) % p->n_files];
+        vclock_working(p->rt);
+        int err = count_lines(path, &r->value);
+        if (err)
+            r->err = err;
+        break;
+    }
+    }
+    if (outcome == JOB_DONE && !r->err && job_fails(&p->cfg, j->id))
+        r->err = JOB_ESIMULATED;
+    return outcome;
+}
+
+/* Waits for the rate limiter's tick; false if the worker should stop. */
+static bool wait_tick(pool_t *p, worker_t *w)
+{
+    emit(p, PE_TICK_WAIT, EOBJ_TICKER, 0, 0, 0);
+    chan_case_t cases[] = {
+        { .ch = ticker_chan(p->ticker), .dir = CHAN_RECV },
+        { .ch = has_ctx(p) ? ctx_done(p->ctx) : NULL, .dir = CHAN_RECV },
+        { .ch = w->quit, .dir = CHAN_RECV },
+    };
+    int chosen = -1;
+    return chan_select(cases, 3, false, &chosen) == 0 && chosen == 0;
+}
+
+/* for j := range jobs, or select { case j, ok := <-jobs: case <-ctx.Done(): case <-quit: } */
+static bool next_job(pool_t *p, worker_t *w, job_t *j)
+{
+    bool ok = false;
+    emit(p, PE_RECV_BEGIN, EOBJ_JOBS, 0, 0, 0);
+    if (p->cfg.worker_form == WORKER_RANGE)
+        return chan_recv(p->jobs, j, &ok) == 0 && ok;
+    chan_case_t cases[] = {
+        { .ch = p->jobs, .dir = CHAN_RECV, .elem = j, .ok = &ok },
+        { .ch = has_ctx(p) ? ctx_done(p->ctx) : NULL, .dir = CHAN_RECV },
+        { .ch = w->quit, .dir = CHAN_RECV },
+    };
+    int chosen = -1;
+    return chan_select(cases, 3, false, &chosen) == 0 && chosen == 0 && ok;
+}
+
+/* results <- r, giving up on cancel when there is a context. */
+static bool send_result(pool_t *p, const result_t *r)
+{
+    emit(p, PE_SEND_BEGIN, EOBJ_RESULTS, r->job, r->value, 0);
+    if (!has_ctx(p))
+        return chan_send(p->results, r) == 0;
+    chan_case_t cases[] = {
+        { .ch = p->results, .dir = CHAN_SEND, .elem = (void *)r },
+        { .ch = ctx_done(p->ctx), .dir = CHAN_RECV },
+    };
+    int chosen = -1;
+    return chan_select(cases, 2, false, &chosen) == 0 && chosen == 0;
+}
+
+static void worker_main(void *arg)
+{
+    worker_t *w = arg;
+    pool_t *p = w->pool;
+    for (;;) {
+        gate(p);
+        if (p->ticker && !wait_tick(p, w))
+            break;
+        job_t j;
+        if (!next_job(p, w, &j))
+            break;
+        gate(p);
+        emit(p, PE_JOB_START, 0, j.id, 0, j.duration);
+        result_t r = { .job = j.id, .worker = w->index };
+        int outcome = process(p, &j, &r);
+        if (outcome != JOB_DONE) {
+            if (outcome == JOB_CANCELLED)
+                emit(p, PE_JOB_CANCEL, 0, j.id, 0, 0);
+            break;
+        }
+        emit(p, r.err ? PE_JOB_FAIL : PE_JOB_FINISH, 0, j.id, r.value, r.err);
+        gate(p);
+        if (!send_result(p, &r)) {
+            if (!rt_halted(p->rt))
+                emit(p, PE_JOB_CANCEL, 0, j.id, r.value, 0);
+            break;
+        }
+    }
+    wg_done(p->wg); /* defer wg.Done() */
+    atomic_store(&w->exited, true);
+}
+
+/* Sends every planned job (more may be planned while it runs), then closes
+ * jobs - unless the lesson's mistake is to forget that. */
+static void produce(pool_t *p)
+{
+    int64_t id;
+    while ((id = take_job_id(p)) != 0) {
+        gate(p);
+        job_t j = make_job(p, id);
+        emit(p, PE_SEND_BEGIN, EOBJ_JOBS, j.id, 0, j.duration);
+        if (has_ctx(p)) {
+            chan_case_t cases[] = { { .ch = p->jobs, .dir = CHAN_SEND, .elem = &j },
+                                    { .ch = ctx_done(p->ctx), .dir = CHAN_RECV } };
+            int chosen = -1;
+            if (chan_select(cases, 2, false, &chosen) != 0 || chosen != 0)
+                break;
+        } else if (chan_send(p->jobs, &j) != 0) {
+            break;
+        }
+        if (p->cfg.producer == PRODUCER_DYNAMIC && p->cfg.interval > 0 &&
+            vclock_sleep(p->rt, p->cfg.interval) != 0)
+            break;
+    }
+    must(pthread_mutex_lock(&p->plan_lock));
+    p->producer_finished = true;
+    must(pthread_mutex_unlock(&p->plan_lock));
+    if (p->cfg.mistake != MISTAKE_FORGET_CLOSE && !rt_halted(p->rt) && !chan_closed(p->jobs))
+        chan_close(p->jobs);
+}
+
+static void producer_main(void *arg)
+{
+    pool_t *p = arg;
+    produce(p);
+}
+
+/* go func() { wg.Wait(); close(results) }() */
+static void closer_main(void *arg)
+{
+    pool_t *p = arg;
+    if (wg_wait(p->wg) == 0)
+        chan_close(p->results);
+}
+
+static char *worker_name(int index) { return xasprintf("worker %d", index); }
+
+/* wg.Add(1); go worker(k). Returns 0 or a CORE_E* code. */
+static int start_worker(pool_t *p)
+{
+    must(pthread_mutex_lock(&p->plan_lock));
+    if (p->n_workers >= MAX_WORKERS_EVER || p->running_workers >= POOL_MAX_WORKERS) {
+        must(pthread_mutex_unlock(&p->plan_lock));
+        return CORE_EINVAL;
+    }
+    worker_t *w = xcalloc(1, sizeof *w);
+    w->pool = p;
+    w->index = p->n_workers + 1;
+    char *qname = xasprintf("quit %d", w->index);
+    w->quit = chan_new(p->rt, qname, 0, 0);
+    free(qname);
+    p->workers = xrealloc(p->workers, (size_t)(p->n_workers + 1) * sizeof *p->workers);
+    p->workers[p->n_workers++] = w;
+    p->running_workers++;
+    must(pthread_mutex_unlock(&p->plan_lock));
+    pevent_t decl = { .kind = PE_OBJECT, .obj = (uint16_t)(EOBJ_QUIT0 + w->index), .value = OR_QUIT, .aux = w->index };
+    publish(p, &decl);
+    wg_add(p->wg, 1);
+    char *name = worker_name(w->index);
+    int rc = rt_go(p->rt, &w->g, name, worker_main, w);
+    free(name);
+    if (rc != 0) {
+        wg_done(p->wg);
+        atomic_store(&w->exited, true);
+    }
+    return rc;
+}
+
+static int collect_count(pool_t *p)
+{
+    for (int64_t got = 0;; got++) {
+        must(pthread_mutex_lock(&p->plan_lock));
+        int64_t planned = p->jobs_planned;
+        must(pthread_mutex_unlock(&p->plan_lock));
+        if (got >= planned)
+            return 0;
+        gate(p);
+        result_t r;
+        emit(p, PE_RECV_BEGIN, EOBJ_RESULTS, 0, 0, 0);
+        if (!has_ctx(p)) {
+            if (chan_recv(p->results, &r, NULL) != 0)
+                return -1;
+            continue;
+        }
+        chan_case_t cases[] = { { .ch = p->results, .dir = CHAN_RECV, .elem = &r },
+                                { .ch = ctx_done(p->ctx), .dir = CHAN_RECV } };
+        int chosen = -1;
+        if (chan_select(cases, 2, false, &chosen) != 0 || chosen != 0)
+            return -1;
+    }
+}
+
+/* for r := range results */
+static void collect_range(pool_t *p)
+{
+    for (;;) {
+        gate(p);
+        result_t r;
+        bool ok = false;
+        emit(p, PE_RECV_BEGIN, EOBJ_RESULTS, 0, 0, 0);
+        if (chan_recv(p->results, &r, &ok) != 0 || !ok)
+            return;
+    }
+}
+
+/* A Go program ends when main returns: goroutines parked then stay parked
+ * forever (reported as left behind), and every other one stops. */
+static void main_returns(pool_t *p)
+{
+    if (rt_halted(p->rt))
+        return;
+    int left = rt_parked(p->rt);
+    if (left > 0)
+        emit_note(p, NOTE_GOROUTINES_LEFT, left);
+    rt_halt(p->rt, "main returned");
+}
+
+static void main_main(void *arg)
+{
+    pool_t *p = arg;
+    /* The clock waits, stopped, for main: starting the pool takes no
+     * virtual time, however long threads take to start at high speed. */
+    vclock_hold_self(p->rt);
+    if (!pool_paused(p))
+        vclock_resume(rt_clock(p->rt));
+    int64_t first_workers = p->cfg.workers;
+    if (p->cfg.mistake == MISTAKE_SEND_BEFORE_START)
+        produce(p); /* every job into the channel before any worker exists */
+    for (int64_t i = 0; i < first_workers; i++)
+        if (start_worker(p) != 0)
+            break;
+    if (p->cfg.mistake != MISTAKE_SEND_BEFORE_START && rt_go(p->rt, &p->producer_g, "producer", producer_main, p) != 0)
+        return;
+    if (p->cfg.mistake == MISTAKE_WAIT_BEFORE_DRAIN) {
+        if (wg_wait(p->wg) == 0 && chan_close(p->results) == 0)
+            collect_range(p);
+    } else if (p->cfg.mistake == MISTAKE_EARLY_CLOSE_RESULTS) {
+        /* close(results) while workers still work; the range ends at
+         * once, and main waits for the workers - whose sends panic. */
+        if (chan_close(p->results) == 0) {
+            collect_range(p);
+            wg_wait(p->wg);
+        }
+    } else if (p->cfg.collect == COLLECT_WAITGROUP) {
+        if (rt_go(p->rt, &p->closer_g, "closer", closer_main, p) == 0)
+            collect_range(p);
+    } else {
+        collect_count(p);
+    }
+    main_returns(p);
+}
+
+/* ---- live changes ---- */
+
+int pool_add_worker(pool_t *p)
+{
+    must(pthread_mutex_lock(&p->plan_lock));
+    bool none_left = p->running_workers == 0;
+    must(pthread_mutex_unlock(&p->plan_lock));
+    /* With every worker gone the WaitGroup may have released the closer:
+     * a new worker could only send on a closed results channel. */
+    if (none_left || rt_halted(p->rt)) {
+        emit_note(p, NOTE_NO_WORKER, 0);
+        return CORE_EINVAL;
+    }
+    int rc = start_worker(p);
+    if (rc != 0)
+        emit_note(p, NOTE_TOO_MANY_WORKERS, POOL_MAX_WORKERS);
+    else
+        emit_plan(p, PE_PLAN);
+    return rc;
+}
+
+/* close(quit[k]) for the newest running worker: it leaves at its next select. */
+int pool_retire_worker(pool_t *p)
+{
+    worker_t *victim = NULL;
+    must(pthread_mutex_lock(&p->plan_lock));
+    if (p->cfg.worker_form == WORKER_SELECT) {
+        for (int i = p->n_workers - 1; i >= 0 && !victim; i--) {
+            worker_t *w = p->workers[i];
+            if (!w->retired && !atomic_load(&w->exited))
+                victim = w;
+        }
+    }
+    if (victim) {
+        victim->retired = true;
+        p->running_workers--;
+    }
+    must(pthread_mutex_unlock(&p->plan_lock));
+    if (!victim) {
+        emit_note(p, NOTE_NO_WORKER, 0);
+        return CORE_EINVAL;
+    }
+    chan_close(victim->quit);
+    emit_plan(p, PE_PLAN);
+    return 0;
+}
+
+int pool_add_jobs(pool_t *p, int64_t n)
+{
+    if (n <= 0)
+        return CORE_EINVAL;
+    must(pthread_mutex_lock(&p->plan_lock));
+    bool open = !p->producer_finished && p->jobs_planned + n <= POOL_MAX_JOBS;
+    if (open)
+        p->jobs_planned += n;
+    must(pthread_mutex_unlock(&p->plan_lock));
+    if (!open) {
+        emit_note(p, chan_closed(p->jobs) ? NOTE_JOBS_CLOSED : NOTE_PRODUCER_DONE, 0);
+        return CORE_EINVAL;
+    }
+    emit_plan(p, PE_PLAN);
+    return 0;
+}
+
+/* Asks the producer to stop after what it has sent, as main would by
+ * closing jobs; if the producer is already gone, closes jobs directly. */
+int pool_close_jobs(pool_t *p)
+{
+    must(pthread_mutex_lock(&p->plan_lock));
+    bool producing = !p->producer_finished;
+    if (producing)
+        p->jobs_planned = p->next_job - 1;
+    must(pthread_mutex_unlock(&p->plan_lock));
+    if (producing) {
+        emit_plan(p, PE_PLAN);
+        return 0;
+    }
+    if (chan_closed(p->jobs)) {
+        emit_note(p, NOTE_JOBS_CLOSED, 0);
+        return CORE_EINVAL;
+    }
+    return chan_close(p->jobs);
+}
+
+int pool_cancel(pool_t *p)
+{
+    if (!p->ctx) {
+        emit_note(p, NOTE_NO_CONTEXT, 0);
+        return CORE_EINVAL;
+    }
+    ctx_cancel(p->ctx);
+    return 0;
+}
+
+/* ---- supervisor and collector ---- */
+
+static pool_outcome_t outcome_of(pool_t *p)
+{
+    if (atomic_load(&p->aborted))
+        return OUTCOME_ABORTED;
+    const char *failure = rt_failure(p->rt);
+    if (rt_halt_code(p->rt) == CORE_EDEADLOCK)
+        return OUTCOME_DEADLOCK;
+    if (failure && strncmp(failure, "panic:", 6) == 0)
+        return OUTCOME_PANIC;
+    return OUTCOME_OK;
+}
+
+/* A Go program ends when main returns: goroutines still blocked then are
+ * stopped (and reported), the rest joined. */
+static void *supervise(void *arg)
+{
+    pool_t *p = arg;
+    rt_join(p->main_g);
+    pool_outcome_t outcome = outcome_of(p);
+    gate_open_all(p);
+    rt_join(p->producer_g);
+    rt_join(p->closer_g);
+    must(pthread_mutex_lock(&p->plan_lock));
+    int n = p->n_workers;
+    must(pthread_mutex_unlock(&p->plan_lock));
+    for (int i = 0; i < n; i++)
+        rt_join(p->workers[i]->g);
+    p->outcome = outcome;
+    pevent_t end = { .kind = PE_RUN_END, .err = outcome };
+    publish(p, &end);
+    return NULL;
+}
+
+/* Keeps the last cfg.history events; older ones fold into the base model. */
+static void remember(pool_t *p, const pevent_t *ev)
+{
+    size_t cap = p->cfg.history;
+    if (cap == 0)
+        return;
+    if (p->hist_len == cap) {
+        model_apply(&p->base, &p->history[p->hist_head]);
+        p->history[p->hist_head] = *ev;
+        p->hist_head = (p->hist_head + 1) % cap;
+        if (!p->trim_noted) {
+            p->trim_noted = true;
+            pevent_t note = *ev;
+            note.kind = PE_HISTORY_TRIMMED;
+            note.value = 1;
+            model_apply(&p->model, &note);
+        }
+        p->model.history_trimmed = p->base.events;
+        return;
+    }
+    p->history[(p->hist_head + p->hist_len++) % cap] = *ev;
+}
+
+static void *collect(void *arg)
+{
+    pool_t *p = arg;
+    pevent_t *batch = xmalloc(DRAIN_BATCH * sizeof *batch);
+    bool ended = false;
+    while (!ended) {
+        size_t n = bus_drain(&p->bus, batch, DRAIN_BATCH, 200);
+        for (size_t i = 0; i < n && !ended; i++) {
+            must(pthread_mutex_lock(&p->lock));
+            model_apply(&p->model, &batch[i]);
+            remember(p, &batch[i]);
+            must(pthread_mutex_unlock(&p->lock));
+            step_seen(p, &batch[i]);
+            if (p->sink)
+                p->sink(p->sink_ud, &batch[i], &p->model);
+            ended = batch[i].kind == PE_RUN_END;
+        }
+    }
+    free(batch);
+    atomic_store(&p->finished, true);
+    return NULL;
+}
+
+/* ---- lifecycle ---- */
+
+pool_t *pool_new(const pool_config_t *cfg, char *err, size_t errlen)
+{
+    if (!config_valid(cfg, err, errlen))
+        return NULL;
+    pool_t *p = xcalloc(1, sizeof *p);
+    p->cfg = *cfg;
+    if (cfg->dir) {
+        p->dir = xstrdup(cfg->dir);
+        p->cfg.dir = p->dir;
+    }
+    if (cfg->kind == JOB_LINES && !list_files(p, err, errlen)) {
+        pool_free(p);
+        return NULL;
+    }
+    if (p->cfg.jobs < 0)
+        p->cfg.jobs = (int64_t)p->n_files;
+    p->jobs_planned = p->cfg.jobs;
+    p->next_job = 1;
+    must(pthread_mutex_init(&p->lock, NULL));
+    must(pthread_mutex_init(&p->plan_lock, NULL));
+    must(pthread_mutex_init(&p->gate_lock, NULL));
+    must(pthread_cond_init(&p->gate_cond, NULL));
+    model_init(&p->model);
+    model_init(&p->base);
+    if (p->cfg.history)
+        p->history = xmalloc(p->cfg.history * sizeof *p->history);
+    bus_init(&p->bus, BUS_SIZE);
+    p->rt = rt_new("pool");
+    rt_observe(p->rt, on_core_event, p);
+    vclock_set_speed(rt_clock(p->rt), p->cfg.speed);
+    vclock_pause(rt_clock(p->rt)); /* main_main starts it */
+    return p;
+}
+
+void pool_set_sink(pool_t *p, pool_sink_fn fn, void *ud)
+{
+    p->sink = fn;
+    p->sink_ud = ud;
+}
+
+static void declare(pool_t *p, uint16_t obj, pool_obj_role_t role, int64_t aux, int64_t job)
+{
+    pevent_t ev = { .kind = PE_OBJECT, .obj = obj, .value = role, .aux = aux, .job = job };
+    publish(p, &ev);
+}
+
+static void cancel_now(void *arg) { ctx_cancel(arg); }
+
+int pool_start(pool_t *p)
+{
+    if (p->started)
+        return CORE_EINVAL;
+    p->started = true;
+    p->start_real = now_ns();
+    if (p->cfg.start_paused)
+        pool_pause(p);
+    must(pthread_create(&p->collector, NULL, collect, p));
+    p->jobs = chan_new(p->rt, "jobs", sizeof(job_t), (size_t)p->cfg.jobs_cap);
+    p->results = chan_new(p->rt, "results", sizeof(result_t), (size_t)p->cfg.results_cap);
+    p->wg = wg_new(p->rt, "wg");
+    if (p->cfg.worker_form == WORKER_SELECT) {
+        p->background = ctx_background(p->rt);
+        p->ctx = p->cfg.timeout > 0 ? ctx_with_timeout(p->background, "ctx", p->cfg.timeout)
+                                    : ctx_with_cancel(p->background, "ctx");
+        if (p->cfg.cancel_after > 0)
+            p->cancel_timer = vtimer_after_func(p->rt, "cancel", p->cfg.cancel_after, cancel_now, p->ctx);
+    }
+    if (p->cfg.rate > 0)
+        p->ticker = ticker_new(p->rt, "ticker", p->cfg.rate);
+    emit(p, PE_RUN_START, 0, p->jobs_planned, p->cfg.workers,
+         job_ideal_makespan(&p->cfg, p->jobs_planned, p->cfg.workers));
+    emit(p, PE_SPEED, 0, 0, (int64_t)(p->cfg.speed * 1000 + 0.5), 0);
+    declare(p, EOBJ_JOBS, OR_JOBS, p->cfg.jobs_cap, 0);
+    declare(p, EOBJ_RESULTS, OR_RESULTS, p->cfg.results_cap, 0);
+    declare(p, EOBJ_WG, OR_WG, 0, 0);
+    if (p->ctx)
+        declare(p, EOBJ_CTX, OR_CTX, 0, ctx_deadline(p->ctx) == INT64_MAX ? 0 : ctx_deadline(p->ctx));
+    if (p->ticker)
+        declare(p, EOBJ_TICKER, OR_TICKER, p->cfg.rate, 0);
+    int rc = rt_go(p->rt, &p->main_g, "main", main_main, p);
+    if (rc != 0) {
+        pevent_t end = { .kind = PE_RUN_END, .err = OUTCOME_ABORTED };
+        publish(p, &end);
+        return rc;
+    }
+    must(pthread_create(&p->supervisor, NULL, supervise, p));
+    return 0;
+}
+
+void pool_wait(pool_t *p)
+{
+    if (!p->started || p->waited)
+        return;
+    p->waited = true;
+    if (p->main_g)
+        must(pthread_join(p->supervisor, NULL));
+    must(pthread_join(p->collector, NULL));
+}
+
+bool pool_finished(pool_t *p) { return atomic_load(&p->finished); }
+
+void pool_abort(pool_t *p)
+{
+    if (!p->started || atomic_exchange(&p->aborted, true))
+        return;
+    rt_halt(p->rt, "run stopped");
+    gate_open_all(p);
+    vclock_resume(rt_clock(p->rt));
+}
+
+void pool_lock(pool_t *p) { must(pthread_mutex_lock(&p->lock)); }
+void pool_unlock(pool_t *p) { must(pthread_mutex_unlock(&p->lock)); }
+const model_t *pool_model(const pool_t *p) { return &p->model; }
+size_t pool_history_len(const pool_t *p) { return p->hist_len; }
+
+const pevent_t *pool_history_at(const pool_t *p, size_t i)
+{
+    return i < p->hist_len ? &p->history[(p->hist_head + i) % p->cfg.history] : NULL;
+}
+
+const model_t *pool_history_base(const pool_t *p) { return &p->base; }
+const char *pool_failure(const pool_t *p)
+{
+    return p->outcome == OUTCOME_DEADLOCK || p->outcome == OUTCOME_PANIC ? rt_failure(p->rt) : NULL;
+}
+
+int pool_exit_status(const pool_t *p)
+{
+    return p->outcome == OUTCOME_DEADLOCK || p->outcome == OUTCOME_PANIC ? 2 : 0;
+}
+
+void pool_free(pool_t *p)
+{
+    if (!p)
+        return;
+    if (p->started && !atomic_load(&p->finished))
+        pool_abort(p);
+    pool_wait(p);
+    vtimer_free(p->cancel_timer);
+    ticker_free(p->ticker);
+    if (p->ctx)
+        ctx_free(p->ctx);
+    ctx_free(p->background);
+    for (int i = 0; i < p->n_workers; i++) {
+        chan_free(p->workers[i]->quit);
+        free(p->workers[i]);
+    }
+    free(p->workers);
+    chan_free(p->jobs);
+    chan_free(p->results);
+    wg_free(p->wg);
+    rt_free(p->rt);
+    bus_done(&p->bus);
+    model_done(&p->model);
+    model_done(&p->base);
+    free(p->history);
+    for (size_t i = 0; i < p->n_files; i++)
+        free(p->files[i]);
+    free(p->files);
+    free(p->dir);
+    free(p);
+}
