@@ -1,12 +1,15 @@
 /* test_vclock.c - the virtual clock and its timers: speed scales durations,
  * pause freezes them, a speed change reaches a pending timer at once, Stop
  * prevents a fire, and a pending timer counts as something that can still
- * wake a goroutine (no deadlock while it exists, a deadlock once it is gone).
+ * wake a goroutine (no deadlock while it exists, a deadlock once it is gone),
+ * and time stands still while goroutines woken by a timer take zero-time
+ * steps.
  *
  * Timing assertions are on virtual time; real time is only bounded very
  * loosely (shared, sanitizer-slowed machines). Assertions run on the test's
  * own thread; goroutines and timer callbacks record into atomics. */
 #include <math.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -307,6 +310,105 @@ static void test_halt_wakes_sleeper(void **state)
     fx_end(&f);
 }
 
+/* ---- time stands still while timer-woken goroutines react ---- */
+
+typedef struct {
+    chan_t *ping, *pong;
+    int rounds;
+} echo_t;
+
+static void echo(void *arg)
+{
+    echo_t *e = arg;
+    int v, rc;
+    while (range_next(e->ping, &v, &rc))
+        chan_send(e->pong, &v);
+}
+
+static void test_zero_time_steps_cost_no_virtual_time(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin_at_speed(&f, 1000);
+    echo_t e = { chan_new(f.rt, "ping", sizeof(int), 0), chan_new(f.rt, "pong", sizeof(int), 0), 200 };
+    gor_t *g = go(&f, "echo", echo, &e);
+    vclock_hold_self(f.rt); /* from here on only the sleeps take time */
+    int64_t start = fx_now(&f);
+    /* Between sleeps main trades messages with another goroutine: real work
+     * that, at speed 1000, would add whole virtual milliseconds if time ran
+     * while it happened. */
+    for (int i = 0; i < 10; i++) {
+        assert_int_equal(vclock_sleep(f.rt, 100 * MS), 0);
+        for (int k = 0; k < e.rounds; k++) {
+            chan_send(e.ping, &k);
+            chan_recv(e.pong, NULL, NULL);
+        }
+    }
+    int64_t elapsed = fx_now(&f) - start;
+    chan_close(e.ping);
+    rt_join(g);
+    assert_true(elapsed >= 1000 * MS);
+    assert_true(elapsed < 1000 * MS + MS / 2);
+    chan_free(e.ping);
+    chan_free(e.pong);
+    fx_end(&f);
+}
+
+static void test_woken_goroutine_holds_time_until_it_works(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin_at_speed(&f, 1000);
+    assert_int_equal(vclock_sleep(f.rt, 10 * MS), 0);
+    int64_t held = fx_now(&f);
+    real_nap(2 * 1000 * 1000);
+    assert_int_equal(fx_now(&f), held); /* 2 ms real would be 2 s virtual */
+    vclock_working(f.rt);
+    int64_t deadline = real_now() + 5 * SEC;
+    while (fx_now(&f) == held && real_now() < deadline)
+        sched_yield();
+    assert_true(fx_now(&f) > held);
+    fx_end(&f);
+}
+
+static void test_passive_timer_does_not_hold_off_deadlock(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin_at_speed(&f, 1);
+    _Atomic int fired = 0;
+    chan_t *never = chan_new(f.rt, "never", sizeof(int), 0);
+    vtimer_t *t = vtimer_new(f.rt, "alarm", count_fire, &fired);
+    vtimer_set_passive(t);
+    vtimer_reset(t, 3600 * SEC);
+    int rc = chan_recv(never, NULL, NULL);
+
+    assert_int_equal(rc, CORE_EDEADLOCK);
+    assert_int_equal(atomic_load(&fired), 0);
+    vtimer_free(t);
+    chan_free(never);
+    fx_end(&f);
+}
+
+static void recv_once(void *arg) { chan_recv(arg, NULL, NULL); }
+
+static void test_parked_counts_goroutines_blocked_now(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin(&f);
+    chan_t *c = chan_new(f.rt, "c", sizeof(int), 0);
+    assert_int_equal(rt_parked(f.rt), 0);
+    gor_t *g = go_parked(&f, "receiver", recv_once, c);
+    assert_int_equal(rt_parked(f.rt), 1);
+    int v = 1;
+    chan_send(c, &v);
+    assert_int_equal(rt_parked(f.rt), 0); /* woken, even if not yet running */
+    rt_join(g);
+    chan_free(c);
+    fx_end(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -323,6 +425,10 @@ int main(void)
         TEST(test_sleeping_goroutine_is_not_a_deadlock),
         TEST(test_deadlock_found_when_last_timer_fires),
         TEST(test_halt_wakes_sleeper),
+        TEST(test_zero_time_steps_cost_no_virtual_time),
+        TEST(test_woken_goroutine_holds_time_until_it_works),
+        TEST(test_passive_timer_does_not_hold_off_deadlock),
+        TEST(test_parked_counts_goroutines_blocked_now),
     };
     return RUN_TESTS(tests);
 }

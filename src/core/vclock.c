@@ -52,6 +52,7 @@ struct vtimer {
     int64_t when; /* virtual time it fires (or last fired) at */
     uint64_t seq; /* arming order: equal `when`s fire first armed, first fired */
     size_t idx;   /* position in vc->heap, or NOT_PENDING */
+    bool passive; /* wakes no goroutine, so does not hold off deadlock detection */
 };
 
 struct vclock {
@@ -209,6 +210,14 @@ static void heap_remove(vclock_t *vc, vtimer_t *t)
     publish(vc);
 }
 
+/* A pending timer can wake a goroutine, which rules out a deadlock; a
+ * passive one (an observer's alarm) cannot. */
+static void count_pending(const vtimer_t *t, long n)
+{
+    if (!t->passive)
+        sched_activity_add(t->rt, n);
+}
+
 /* ---- the timer thread ---- */
 
 static void emit_fired(vtimer_t *t, int64_t when)
@@ -262,9 +271,10 @@ void vclock_unhold(vclock_t *vc)
 static void fire(vclock_t *vc, vtimer_t *t)
 {
     int64_t when = t->when;
-    rebase(vc); /* virtual time stands at `when` now (see the top comment) */
-    heap_remove(vc, t);
+    /* Time stops at `when` exactly: held before the timer leaves the heap,
+     * where it still caps the clock (see the top comment). */
     hold_locked(vc);
+    heap_remove(vc, t);
     vc->running = t;
     check(pthread_mutex_unlock(&vc->lock));
     emit_fired(t, when);
@@ -274,7 +284,7 @@ static void fire(vclock_t *vc, vtimer_t *t)
     vclock_unhold(vc);
     /* Settled before `running` clears, so once vtimer_stop() returns the
      * timer no longer counts as activity. */
-    sched_activity_add(vc->rt, -1);
+    count_pending(t, -1);
     check(pthread_mutex_lock(&vc->lock));
     vc->running = NULL;
     check(pthread_cond_broadcast(&vc->idle));
@@ -458,7 +468,7 @@ static void arm(vtimer_t *t, bool relative, int64_t at)
 {
     vclock_t *vc = t->vc;
     /* Count the new pending timer before it can fire and uncount itself. */
-    sched_activity_add(t->rt, 1);
+    count_pending(t, 1);
     check(pthread_mutex_lock(&vc->lock));
     bool was_pending = t->idx != NOT_PENDING;
     if (was_pending)
@@ -472,7 +482,7 @@ static void arm(vtimer_t *t, bool relative, int64_t at)
         check(pthread_cond_broadcast(&vc->cond));
     check(pthread_mutex_unlock(&vc->lock));
     if (was_pending)
-        sched_activity_add(t->rt, -1);
+        count_pending(t, -1);
 }
 
 void vtimer_reset(vtimer_t *t, int64_t d) { arm(t, true, d); }
@@ -499,7 +509,7 @@ bool vtimer_stop(vtimer_t *t)
     }
     check(pthread_mutex_unlock(&vc->lock));
     if (removed)
-        sched_activity_add(t->rt, -removed);
+        count_pending(t, -removed);
     return removed > 0;
 }
 
@@ -593,3 +603,5 @@ void vclock_working(rt_t *rt)
         vclock_unhold(rt_clock(rt));
     }
 }
+
+void vtimer_set_passive(vtimer_t *t) { t->passive = true; }

@@ -37,6 +37,9 @@ vtimer_t *vtimer_after_func(rt_t *rt, const char *name, int64_t d, void (*fn)(vo
 /* A timer that is not pending yet: vtimer_reset() or vtimer_reset_at() arms
  * it. Lets an owner publish the timer before its callback can run. */
 vtimer_t *vtimer_new(rt_t *rt, const char *name, void (*fn)(void *), void *arg);
+/* Marks a timer (before it is armed) as one that wakes no goroutine - an
+ * observer's alarm - so that it does not hold off deadlock detection. */
+void vtimer_set_passive(vtimer_t *t);
 /* Reschedules a timer (pending or fired) to fire d ns from now. Does not wait
  * for a running callback, so a callback may re-arm its own timer. */
 void vtimer_reset(vtimer_t *t, int64_t d);

@@ -58,6 +58,7 @@ struct pool {
     wg_t *wg;
     ctx_t *background, *ctx;
     vtimer_t *cancel_timer;
+    vtimer_t *pause_timer;
     ticker_t *ticker;
 
     pthread_mutex_t plan_lock;
@@ -385,6 +386,19 @@ void pool_resume(pool_t *p)
 }
 
 bool pool_paused(pool_t *p) { return atomic_load(&p->gate_closed); }
+
+static void pause_now(void *arg) { pool_pause(arg); }
+
+void pool_pause_at(pool_t *p, int64_t when)
+{
+    if (!p->pause_timer) {
+        p->pause_timer = vtimer_new(p->rt, "pause", pause_now, p);
+        vtimer_set_passive(p->pause_timer);
+    }
+    vtimer_reset_at(p->pause_timer, when);
+}
+
+int64_t pool_now(pool_t *p) { return vclock_now(rt_clock(p->rt)); }
 
 /* One step: one goroutine may pass the gate, and the clock runs until the
  * collector sees the next event of the run, then stops again. */
@@ -984,8 +998,8 @@ pool_t *pool_new(const pool_config_t *cfg, char *err, size_t errlen)
     bus_init(&p->bus, BUS_SIZE);
     p->rt = rt_new("pool");
     rt_observe(p->rt, on_core_event, p);
-    vclock_set_speed(rt_clock(p->rt), p->cfg.speed);
     vclock_pause(rt_clock(p->rt)); /* main_main starts it */
+    vclock_set_speed(rt_clock(p->rt), p->cfg.speed);
     return p;
 }
 
@@ -1094,6 +1108,7 @@ void pool_free(pool_t *p)
         pool_abort(p);
     pool_wait(p);
     vtimer_free(p->cancel_timer);
+    vtimer_free(p->pause_timer);
     ticker_free(p->ticker);
     if (p->ctx)
         ctx_free(p->ctx);

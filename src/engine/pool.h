@@ -93,6 +93,11 @@ void pool_free(pool_t *p);
 void pool_pause(pool_t *p);
 void pool_resume(pool_t *p);
 bool pool_paused(pool_t *p);
+/* Pauses the run when the virtual clock reaches `when` (pool_now() + d to
+ * run for d). One such alarm at a time: a new call moves it. */
+void pool_pause_at(pool_t *p, int64_t when);
+/* The run's virtual time. */
+int64_t pool_now(pool_t *p);
 /* While paused: let exactly one more step of the run happen, then pause. */
 void pool_step(pool_t *p);
 int pool_set_speed(pool_t *p, double speed);
