@@ -105,17 +105,15 @@ int64_t job_ideal_makespan(const pool_config_t *cfg, int64_t n, int workers)
     return makespan;
 }
 
-static volatile uint64_t spin_sink;
-
-void spin_work(uint64_t iterations)
+uint64_t spin_work(uint64_t iterations, uint64_t x)
 {
-    uint64_t x = spin_sink | 1;
+    x |= 1;
     for (uint64_t i = 0; i < iterations; i++) {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
     }
-    spin_sink = x;
+    return x;
 }
 
 static uint64_t now_ns(void)
@@ -135,7 +133,8 @@ static void calibrate(void)
     double best = 0;
     for (int i = 0; i < 5; i++) {
         uint64_t t0 = now_ns();
-        spin_work(iterations);
+        volatile uint64_t sink = spin_work(iterations, t0);
+        (void)sink;
         uint64_t ns = now_ns() - t0;
         double per_ms = (double)iterations * 1e6 / (double)(ns ? ns : 1);
         if (per_ms > best)

@@ -31,9 +31,10 @@ bool job_fails(const pool_config_t *cfg, int64_t id);
  * of `workers` workers, job i not before release(i). */
 int64_t job_ideal_makespan(const pool_config_t *cfg, int64_t n, int workers);
 
-/* CPU work: spin_iterations_per_ms() is measured once per process. */
+/* CPU work: spin_iterations_per_ms() is measured once per process.
+ * spin_work() returns its result so the compiler cannot drop the loop. */
 double spin_iterations_per_ms(void);
-void spin_work(uint64_t iterations);
+uint64_t spin_work(uint64_t iterations, uint64_t seed);
 
 /* Counts the lines of a file; returns 0 or an errno. */
 int count_lines(const char *path, int64_t *lines);

@@ -518,6 +518,7 @@ static int run_spin(pool_t *p, const job_t *j)
     uint64_t chunk = (uint64_t)(spin_iterations_per_ms() * chunk_ms) + 1;
     double done_ns = 0;
     int reported = 0;
+    volatile uint64_t work = (uint64_t)j->id;
     vclock_working(p->rt);
     while (done_ns < (double)j->duration) {
         gate(p);
@@ -525,7 +526,7 @@ static int run_spin(pool_t *p, const job_t *j)
             return JOB_HALTED;
         if (has_ctx(p) && ctx_err(p->ctx))
             return JOB_CANCELLED;
-        spin_work(chunk);
+        work = spin_work(chunk, work);
         done_ns += chunk_ms * 1e6 * vclock_speed(rt_clock(p->rt));
         int permille = done_ns >= (double)j->duration ? 1000 : (int)(done_ns * 1000 / (double)j->duration);
         if (permille / 100 > reported / 100 && permille < 1000) {
