@@ -150,16 +150,22 @@ static inline void bench_report_failure(rt_t *rt, const char *what, int err)
         fprintf(stderr, "runtime stopped: %s\n", why);
 }
 
-/* Prints "runs=a,b,c" (per-run figures in run order), so a reader can see the
- * spread behind a median. */
-static inline void bench_print_runs(const double *runs, int n, const char *fmt)
+/* Prints " KEY=a,b,c" (per-run figures in run order), so a reader can see
+ * the spread behind a median. */
+static inline void bench_print_series(const char *key, const double *runs, int n, const char *fmt)
 {
-    fputs(" runs=", stdout);
+    printf(" %s=", key);
     for (int i = 0; i < n; i++) {
         if (i)
             fputc(',', stdout);
         printf(fmt, runs[i]);
     }
+}
+
+/* The series of a program that measures one thing: " runs=a,b,c". */
+static inline void bench_print_runs(const double *runs, int n, const char *fmt)
+{
+    bench_print_series("runs", runs, n, fmt);
 }
 
 #endif

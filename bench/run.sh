@@ -4,12 +4,22 @@
 #
 #   BENCH_BIN=DIR bash bench/run.sh
 #
-# BENCH_BIN     directory holding the built C programs pipeline and pingpong
-#               (default: this script's directory)
-# BENCH_JOBS    jobs per pipeline run           (default 2000000)
-# BENCH_ROUNDS  round trips per ping-pong run   (default 200000)
-# BENCH_REPEAT  runs per configuration; each program reports the median (3)
+# BENCH_BIN     directory holding the built C programs pipeline, pingpong
+#               and engine (default: this script's directory)
+# BENCH_ONLY    core or engine: run only that half (default: both)
+# BENCH_QUICK   1: small sizes everywhere, for a smoke test (the defaults
+#               below in brackets); any variable set explicitly still wins
+# BENCH_JOBS    jobs per pipeline run           (default 2000000 [100000])
+# BENCH_ROUNDS  round trips per ping-pong run   (default 200000 [20000])
+# BENCH_REPEAT  runs per configuration; each program reports the median (3 [1])
 # BENCH_TIMEOUT seconds one program may take before it counts as hung (600)
+# BENCH_SPEEDS  clock speeds of the timing-fidelity runs ("1 100" ["100"]);
+#               speed 1 sleeps in real seconds: about 5 s
+# BENCH_ENGINE_JOBS   no-op jobs per observation-cost run (200000 [20000])
+# BENCH_MEMORY_JOBS   job counts of the memory runs ("250000 1000000"
+#                     ["25000 100000"])
+# BENCH_MEMORY_HISTORY history bounds of the memory runs ("100000 1000000"
+#                     ["10000 100000"]); every pair of the two lists is run
 #
 # The Go references (bench/go/) are built into a temporary directory when
 # `go` is on PATH; otherwise only the C figures are printed.
@@ -21,17 +31,34 @@ set -euo pipefail
 
 src_dir=$(cd "$(dirname "$0")" && pwd)
 bin_dir=${BENCH_BIN:-$src_dir}
-jobs=${BENCH_JOBS:-2000000}
-rounds=${BENCH_ROUNDS:-200000}
-repeat=${BENCH_REPEAT:-3}
+quick=${BENCH_QUICK:-0}
+only=${BENCH_ONLY:-}
+# pick FULL QUICK: the default for a full run or for BENCH_QUICK=1.
+pick() { if [ "$quick" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+jobs=${BENCH_JOBS:-$(pick 2000000 100000)}
+rounds=${BENCH_ROUNDS:-$(pick 200000 20000)}
+repeat=${BENCH_REPEAT:-$(pick 3 1)}
 limit=${BENCH_TIMEOUT:-600}
+speeds=${BENCH_SPEEDS:-$(pick "1 100" "100")}
+engine_jobs=${BENCH_ENGINE_JOBS:-$(pick 200000 20000)}
+memory_jobs=${BENCH_MEMORY_JOBS:-$(pick "250000 1000000" "25000 100000")}
+memory_history=${BENCH_MEMORY_HISTORY:-$(pick "100000 1000000" "10000 100000")}
 
 die() {
     echo "bench: $*" >&2
     exit 1
 }
 
-for prog in pipeline pingpong; do
+case $only in
+"") want_core=1 want_engine=1 ;;
+core) want_core=1 want_engine= ;;
+engine) want_core= want_engine=1 ;;
+*) die "BENCH_ONLY must be core or engine, not '$only'" ;;
+esac
+progs=()
+[ -z "$want_core" ] || progs+=(pipeline pingpong)
+[ -z "$want_engine" ] || progs+=(engine)
+for prog in "${progs[@]}"; do
     [ -x "$bin_dir/$prog" ] || die "$bin_dir/$prog not found: run 'make bench', or set BENCH_BIN to the directory holding the built benchmarks"
 done
 
@@ -41,7 +68,9 @@ trap 'rm -rf "$tmp"' EXIT
 # --- the Go references ------------------------------------------------------
 go_dir=
 go_note=
-if ! command -v go >/dev/null 2>&1; then
+if [ -z "$want_core" ]; then
+    go_note="Go skipped: BENCH_ONLY=engine (the engine has no Go reference)"
+elif ! command -v go >/dev/null 2>&1; then
     go_note="Go skipped: no 'go' on PATH (apt-get install golang-go)"
 else
     # Builds must not reach for a newer toolchain or the module proxy (the
@@ -97,58 +126,161 @@ ratio() {
 }
 
 echo "poolviz benchmarks: jobs=$jobs rounds=$rounds repeat=$repeat (medians), $(nproc 2>/dev/null || echo '?') CPUs"
+echo "load: $(uptime 2>/dev/null | sed 's/.*load average/load average/' || echo '?')"
 echo "$go_note"
 echo
 
-# pipeline: "workers cap" per configuration.
-configs=("1 100" "2 100" "4 100" "16 100" "4 0")
-table=()
-for cfg in "${configs[@]}"; do
-    read -r w c <<<"$cfg"
-    args=(--jobs "$jobs" --workers "$w" --cap "$c" --repeat "$repeat")
-    run "$bin_dir/pipeline" "${args[@]}"
-    c_rate=$(field jobs_per_sec)
-    go_rate=
+# --- the core, next to Go ---------------------------------------------------
+core_measure() {
+    # pipeline: "workers cap" per configuration.
+    configs=("1 100" "2 100" "4 100" "16 100" "4 0")
+    table=()
+    for cfg in "${configs[@]}"; do
+        read -r w c <<<"$cfg"
+        args=(--jobs "$jobs" --workers "$w" --cap "$c" --repeat "$repeat")
+        run "$bin_dir/pipeline" "${args[@]}"
+        c_rate=$(field jobs_per_sec)
+        go_rate=
+        if [ -n "$go_dir" ]; then
+            run "$go_dir/pipeline" "${args[@]}"
+            go_rate=$(field jobs_per_sec)
+        fi
+        table+=("$(printf '%-22s %14s %14s %8s' "workers=$w cap=$c" "$c_rate" "${go_rate:--}" \
+            "$(ratio "$c_rate" "$go_rate")")")
+    done
+
+    run "$bin_dir/pingpong" --rounds "$rounds" --repeat "$repeat"
+    c_rtt=$(field ns_per_roundtrip)
+    go_rtt=
     if [ -n "$go_dir" ]; then
-        run "$go_dir/pipeline" "${args[@]}"
-        go_rate=$(field jobs_per_sec)
+        run "$go_dir/pingpong" --rounds "$rounds" --repeat "$repeat"
+        go_rtt=$(field ns_per_roundtrip)
     fi
-    table+=("$(printf '%-22s %14s %14s %8s' "workers=$w cap=$c" "$c_rate" "${go_rate:--}" \
-        "$(ratio "$c_rate" "$go_rate")")")
-done
 
-run "$bin_dir/pingpong" --rounds "$rounds" --repeat "$repeat"
-c_rtt=$(field ns_per_roundtrip)
-go_rtt=
-if [ -n "$go_dir" ]; then
-    run "$go_dir/pingpong" --rounds "$rounds" --repeat "$repeat"
-    go_rtt=$(field ns_per_roundtrip)
-fi
+    # The observer pair runs back to back so that both halves see the same
+    # machine; the ratio is what attaching a (trivial) observer costs.
+    obs_args=(--jobs "$jobs" --workers 4 --cap 100 --repeat "$repeat")
+    run "$bin_dir/pipeline" "${obs_args[@]}"
+    plain_rate=$(field jobs_per_sec)
+    run "$bin_dir/pipeline" "${obs_args[@]}" --observe
+    observed_rate=$(field jobs_per_sec)
+    events=$(field events)
+}
 
-# The observer pair runs back to back so that both halves see the same
-# machine; the ratio is what attaching a (trivial) observer costs.
-obs_args=(--jobs "$jobs" --workers 4 --cap 100 --repeat "$repeat")
-run "$bin_dir/pipeline" "${obs_args[@]}"
-plain_rate=$(field jobs_per_sec)
-run "$bin_dir/pipeline" "${obs_args[@]}" --observe
-observed_rate=$(field jobs_per_sec)
-events=$(field events)
+core_report() {
+    echo
+    echo "pipeline throughput (jobs/s, higher is better; C/Go > 1 means C is faster)"
+    printf '%-22s %14s %14s %8s\n' "config" "C jobs/s" "Go jobs/s" "C/Go"
+    printf '%s\n' "${table[@]}"
+    echo
+    echo "unbuffered ping-pong (ns per round trip, lower is better; C/Go > 1 means C is slower)"
+    printf '%-22s %14s %14s %8s\n' "" "C ns" "Go ns" "C/Go"
+    printf '%-22s %14s %14s %8s\n' "rounds=$rounds" "$c_rtt" "${go_rtt:--}" "$(ratio "$c_rtt" "$go_rtt")"
+    echo
+    echo "observer cost (C, workers=4 cap=100; 1.00 means observing is free)"
+    printf '%-22s %14s\n' "no observer" "$plain_rate"
+    printf '%-22s %14s   (%s events in the last run, %s per job)\n' "counting observer" \
+        "$observed_rate" "$events" "$(ratio "$events" "$jobs" %.1f)"
+    printf '%-22s %14s\n' "observed/unobserved" "$(ratio "$observed_rate" "$plain_rate")"
+}
 
-echo
-echo "pipeline throughput (jobs/s, higher is better; C/Go > 1 means C is faster)"
-printf '%-22s %14s %14s %8s\n' "config" "C jobs/s" "Go jobs/s" "C/Go"
-printf '%s\n' "${table[@]}"
-echo
-echo "unbuffered ping-pong (ns per round trip, lower is better; C/Go > 1 means C is slower)"
-printf '%-22s %14s %14s %8s\n' "" "C ns" "Go ns" "C/Go"
-printf '%-22s %14s %14s %8s\n' "rounds=$rounds" "$c_rtt" "${go_rtt:--}" "$(ratio "$c_rtt" "$go_rtt")"
-echo
-echo "observer cost (C, workers=4 cap=100; 1.00 means observing is free)"
-printf '%-22s %14s\n' "no observer" "$plain_rate"
-printf '%-22s %14s   (%s events in the last run, %s per job)\n' "counting observer" \
-    "$observed_rate" "$events" "$(ratio "$events" "$jobs" %.1f)"
-printf '%-22s %14s\n' "observed/unobserved" "$(ratio "$observed_rate" "$plain_rate")"
-if [ -z "$go_dir" ]; then
+# --- the engine: timing fidelity, the cost of observation, memory ------------
+# Each engine program prints one line; the tables are built from its fields.
+fid_table=()
+obs_table=()
+mem_table=()
+mem_lines=()
+
+engine_measure() {
+    # Timing fidelity: "jobs workers duration_ms" per case. Speed 1 sleeps in
+    # real seconds (2 + 3 + 0.1 s), once; faster speeds are repeated.
+    local cases=("5 3 1000" "9 3 1000" "1000 100 10") cs n w d sp reps
+    for sp in $speeds; do
+        reps=$repeat
+        [ "$sp" != 1 ] || reps=1
+        for cs in "${cases[@]}"; do
+            read -r n w d <<<"$cs"
+            run "$bin_dir/engine" fidelity --jobs "$n" --workers "$w" --duration-ms "$d" \
+                --speed "$sp" --repeat "$reps"
+            fid_table+=("$(printf '%-24s %5s %10s %10s %8s %10s %10s %8s %10s' \
+                "${n}x${d}ms on $w" "$sp" "$(field ideal_ms)" "$(field virtual_ms)" \
+                "$(field virtual_err_pct)" "$(field real_ideal_ms)" "$(field real_ms)" \
+                "$(field real_err_pct)" "$(field wall_ms)")")
+        done
+    done
+
+    # The cost of observation: one program runs the bare core pipeline and
+    # the engine variants in turns, so the ratios come from the same minutes.
+    run "$bin_dir/engine" observe --jobs "$engine_jobs" --workers 4 --cap 100 --repeat "$repeat"
+    local v label
+    for v in core engine engine_h0 engine_select; do
+        case $v in
+        core) label="core pipeline, no observer" ;;
+        engine) label="engine, history 1000000" ;;
+        engine_h0) label="engine, history 0" ;;
+        engine_select) label="engine, select form" ;;
+        esac
+        local rate vs=1.000
+        rate=$(field "${v}_jobs_per_sec")
+        [ "$v" = core ] || vs=$(field "${v}_vs_core")
+        obs_table+=("$(printf '%-30s %12s %9s %9s' "$label" "$rate" "$vs" \
+            "$(awk -v r="$vs" 'BEGIN { printf "%.0f%%", (1 - r) * 100 }')")")
+    done
+    obs_events=$(field events_per_job)
+
+    # Memory: each configuration in a process of its own, since a peak RSS is
+    # per process.
+    local h
+    for h in $memory_history; do
+        for n in $memory_jobs; do
+            run "$bin_dir/engine" memory --jobs "$n" --history "$h"
+            mem_lines+=("$h $n $(field peak_rss_kb)")
+            mem_table+=("$(printf '%10s %10s %10s %10s %12s %12s %12s' "$n" "$h" "$(field events)" \
+                "$(field history_len)" "$(ratio "$(field history_kb)" 1024 %.1f)" \
+                "$(ratio "$(field peak_rss_kb)" 1024 %.1f)" "$(ratio "$(field run_rss_kb)" 1024 %.1f)")")
+        done
+    done
+}
+
+engine_report() {
+    echo
+    echo "engine timing fidelity (ms; err% = (measured - ideal) / ideal, target |err| < 1%)"
+    echo "  virtual: model_makespan; real: run clock, start to the last collected result,"
+    echo "  against ideal/speed; wall: pool_start to pool_wait (thread start-up and drain too)"
+    printf '%-24s %5s %10s %10s %8s %10s %10s %8s %10s\n' "jobs x duration on W" "speed" \
+        "ideal" "virtual" "err%" "real ideal" "real" "err%" "wall"
+    printf '%s\n' "${fid_table[@]}"
+    echo
+    echo "engine observation cost (no-op jobs=$engine_jobs, workers=4 cap=100; $obs_events events per job;"
+    echo "  target: recorded under 15% slower than the core)"
+    printf '%-30s %12s %9s %9s\n' "" "jobs/s" "vs core" "slower by"
+    printf '%s\n' "${obs_table[@]}"
+    echo
+    echo "engine memory (no-op jobs, workers=4 cap=100; MB; each row its own process)"
+    printf '%10s %10s %10s %10s %12s %12s %12s\n' "jobs" "history" "events" "kept" \
+        "history MB" "peak RSS MB" "run RSS MB"
+    printf '%s\n' "${mem_table[@]}"
+    # For each history bound: peak RSS at the most jobs over the fewest, and
+    # how many times more jobs that is. Bounded memory: a ratio near 1.00.
+    local h first last fn ln row rh rn rk
+    for h in $memory_history; do
+        first= last=
+        for row in "${mem_lines[@]}"; do
+            read -r rh rn rk <<<"$row"
+            [ "$rh" = "$h" ] || continue
+            [ -n "$first" ] || { first=$rk fn=$rn; }
+            last=$rk ln=$rn
+        done
+        printf 'history %s: peak RSS at %s jobs / at %s jobs = %s (jobs x%s)\n' "$h" "$ln" "$fn" \
+            "$(ratio "$last" "$first")" "$(ratio "$ln" "$fn" %.0f)"
+    done
+}
+
+[ -z "$want_core" ] || core_measure
+[ -z "$want_engine" ] || engine_measure
+[ -z "$want_core" ] || core_report
+[ -z "$want_engine" ] || engine_report
+if [ -n "$want_core" ] && [ -z "$go_dir" ]; then
     echo
     echo "$go_note"
 fi

@@ -406,8 +406,10 @@ int rt_go(rt_t *rt, gor_t **out, const char *name, void (*fn)(void *), void *arg
     gor_t *g = gor_register(rt, name);
     g->fn = fn;
     g->arg = arg;
-    /* `go f()` is a zero-time step too: a holding creator's child holds. */
-    if (tls_self && tls_self->held && tls_self->rt == rt) {
+    /* `go f()` is a zero-time step too: the child of a holding creator, or
+     * of a thread outside the runtime (which takes no steps of its own),
+     * holds time until it first parks. */
+    if (!tls_self || (tls_self->held && tls_self->rt == rt)) {
         g->held = true;
         vclock_hold(rt->clock);
     }
@@ -458,6 +460,8 @@ void rt_leave(void)
 }
 
 gor_t *rt_self(void) { return tls_self; }
+
+int rt_goroutines(rt_t *rt) { return atomic_load(&rt->n_gor); }
 
 int rt_parked(rt_t *rt)
 {

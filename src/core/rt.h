@@ -52,6 +52,8 @@ void rt_leave(void);
 /* How many goroutines are parked right now (woken ones no longer count):
  * when main is about to return, the ones Go would leave blocked forever. */
 int rt_parked(rt_t *rt);
+/* How many goroutines are registered (started and not yet exited). */
+int rt_goroutines(rt_t *rt);
 
 /* The calling thread's goroutine, or NULL. */
 gor_t *rt_self(void);

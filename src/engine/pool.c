@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -34,7 +35,7 @@
 #include "engine/bus.h"
 #include "engine/job.h"
 
-enum { BUS_SIZE = 1 << 16, DRAIN_BATCH = 1024, MAX_WORKERS_EVER = MODEL_MAX_OBJECTS - 16 };
+enum { BUS_SIZE = 1 << 16, DRAIN_BATCH = 1024, MAX_WORKERS_EVER = MODEL_MAX_OBJECTS - 16, SETTLE_YIELDS = 100000 };
 
 /* Engine object ids (pevent_t.obj); quit channel of worker K is EOBJ_QUIT0 + K. */
 enum { EOBJ_JOBS = 1, EOBJ_RESULTS, EOBJ_WG, EOBJ_CTX, EOBJ_TICKER, EOBJ_QUIT0 };
@@ -68,6 +69,8 @@ struct pool {
     worker_t **workers;      /* every worker ever started, by index - 1 */
     int n_workers;
     int running_workers;
+    int workers_wanted; /* main starts this many; live adds before it has count here */
+    bool launched;      /* main has started its workers */
     gor_t *main_g, *producer_g, *closer_g;
 
     pthread_mutex_t gate_lock;
@@ -91,7 +94,7 @@ struct pool {
     bool trim_noted;
     pool_sink_fn sink;
     void *sink_ud;
-    pool_outcome_t outcome;
+    _Atomic int outcome; /* pool_outcome_t, set by the supervisor at the end */
 };
 
 static void must(int rc)
@@ -327,8 +330,12 @@ static void on_core_event(void *ud, const event_t *ce)
     case EV_WG_WAIT: ev.kind = PE_WG_WAIT; break;
     case EV_CANCEL: ev.kind = PE_CANCEL; ev.obj = EOBJ_CTX; break;
     case EV_TICK: ev.kind = PE_TICK; ev.obj = EOBJ_TICKER; ev.value = ce->value; break;
-    case EV_PANIC: ev.kind = PE_PANIC; break;
-    case EV_DEADLOCK: ev.kind = PE_DEADLOCK; break;
+    case EV_PANIC:
+    case EV_DEADLOCK:
+        /* The run is over: its time stops here, not when threads unwind. */
+        vclock_pause(rt_clock(p->rt));
+        ev.kind = ce->kind == EV_PANIC ? PE_PANIC : PE_DEADLOCK;
+        break;
     default:
         return; /* timers and halts: the engine reports their effects */
     }
@@ -447,7 +454,7 @@ static void emit_plan(pool_t *p, pevent_kind_t kind)
 {
     must(pthread_mutex_lock(&p->plan_lock));
     int64_t n = p->jobs_planned;
-    int w = p->running_workers;
+    int w = p->launched ? p->running_workers : p->workers_wanted;
     must(pthread_mutex_unlock(&p->plan_lock));
     emit(p, kind, 0, n, w, job_ideal_makespan(&p->cfg, n, w));
 }
@@ -752,10 +759,35 @@ static void main_returns(pool_t *p)
 {
     if (rt_halted(p->rt))
         return;
-    int left = rt_parked(p->rt);
+    /* Goroutines that are merely finishing (a worker that saw jobs closed)
+     * are not left behind: let every other one reach a park or its end
+     * before counting. Bounded, since a goroutine deep in a spin job will
+     * not park soon; it counts as left then, as Go would kill it too. */
+    for (int i = 0; i < SETTLE_YIELDS && rt_parked(p->rt) < rt_goroutines(p->rt) - 1; i++)
+        sched_yield();
+    vclock_pause(rt_clock(p->rt)); /* the run's time ends with main */
+    int left = rt_goroutines(p->rt) - 1;
     if (left > 0)
         emit_note(p, NOTE_GOROUTINES_LEFT, left);
     rt_halt(p->rt, "main returned");
+}
+
+/* for w := 1; w <= W; w++ { wg.Add(1); go worker(w) } - with W as the plan
+ * has it when main gets there (workers may be added while paused first). */
+static void start_first_workers(pool_t *p)
+{
+    for (;;) {
+        must(pthread_mutex_lock(&p->plan_lock));
+        bool more = p->n_workers < p->workers_wanted;
+        if (!more)
+            p->launched = true;
+        must(pthread_mutex_unlock(&p->plan_lock));
+        if (!more || start_worker(p) != 0)
+            break;
+    }
+    must(pthread_mutex_lock(&p->plan_lock));
+    p->launched = true;
+    must(pthread_mutex_unlock(&p->plan_lock));
 }
 
 static void main_main(void *arg)
@@ -766,14 +798,17 @@ static void main_main(void *arg)
     vclock_hold_self(p->rt);
     if (!pool_paused(p))
         vclock_resume(rt_clock(p->rt));
-    int64_t first_workers = p->cfg.workers;
-    if (p->cfg.mistake == MISTAKE_SEND_BEFORE_START)
+    if (p->cfg.mistake == MISTAKE_SEND_BEFORE_START) {
         produce(p); /* every job into the channel before any worker exists */
-    for (int64_t i = 0; i < first_workers; i++)
-        if (start_worker(p) != 0)
-            break;
-    if (p->cfg.mistake != MISTAKE_SEND_BEFORE_START && rt_go(p->rt, &p->producer_g, "producer", producer_main, p) != 0)
+        if (rt_halted(p->rt))
+            return;
+    }
+    start_first_workers(p);
+    if (p->cfg.mistake != MISTAKE_SEND_BEFORE_START &&
+        rt_go(p->rt, &p->producer_g, "producer", producer_main, p) != 0) {
+        main_returns(p);
         return;
+    }
     if (p->cfg.mistake == MISTAKE_WAIT_BEFORE_DRAIN) {
         if (wg_wait(p->wg) == 0 && chan_close(p->results) == 0)
             collect_range(p);
@@ -798,8 +833,15 @@ static void main_main(void *arg)
 int pool_add_worker(pool_t *p)
 {
     must(pthread_mutex_lock(&p->plan_lock));
-    bool none_left = p->running_workers == 0;
+    bool launched = p->launched;
+    bool none_left = launched && p->running_workers == 0;
+    if (!launched && p->workers_wanted < POOL_MAX_WORKERS)
+        p->workers_wanted++; /* main has not started its workers yet: one more */
     must(pthread_mutex_unlock(&p->plan_lock));
+    if (!launched) {
+        emit_plan(p, PE_PLAN);
+        return 0;
+    }
     /* With every worker gone the WaitGroup may have released the closer:
      * a new worker could only send on a closed results channel. */
     if (none_left || rt_halted(p->rt)) {
@@ -830,7 +872,14 @@ int pool_retire_worker(pool_t *p)
         victim->retired = true;
         p->running_workers--;
     }
+    bool unlaunched = !p->launched && p->workers_wanted > 1 && p->cfg.worker_form == WORKER_SELECT;
+    if (unlaunched)
+        p->workers_wanted--; /* main has not started them yet: one fewer */
     must(pthread_mutex_unlock(&p->plan_lock));
+    if (unlaunched) {
+        emit_plan(p, PE_PLAN);
+        return 0;
+    }
     if (!victim) {
         emit_note(p, NOTE_NO_WORKER, 0);
         return CORE_EINVAL;
@@ -916,33 +965,50 @@ static void *supervise(void *arg)
     must(pthread_mutex_unlock(&p->plan_lock));
     for (int i = 0; i < n; i++)
         rt_join(p->workers[i]->g);
-    p->outcome = outcome;
+    atomic_store(&p->outcome, outcome);
     pevent_t end = { .kind = PE_RUN_END, .err = outcome };
     publish(p, &end);
     return NULL;
 }
 
-/* Keeps the last cfg.history events; older ones fold into the base model. */
-static void remember(pool_t *p, const pevent_t *ev)
+/* Keeps the last cfg.history events; older ones fold into the base model.
+ * Returns true the first time an event had to go. */
+static bool remember(pool_t *p, const pevent_t *ev)
 {
     size_t cap = p->cfg.history;
     if (cap == 0)
-        return;
+        return false;
     if (p->hist_len == cap) {
         model_apply(&p->base, &p->history[p->hist_head]);
         p->history[p->hist_head] = *ev;
         p->hist_head = (p->hist_head + 1) % cap;
-        if (!p->trim_noted) {
-            p->trim_noted = true;
-            pevent_t note = *ev;
-            note.kind = PE_HISTORY_TRIMMED;
-            note.value = 1;
-            model_apply(&p->model, &note);
-        }
-        p->model.history_trimmed = p->base.events;
-        return;
+        bool first = !p->trim_noted;
+        p->trim_noted = true;
+        return first;
     }
     p->history[(p->hist_head + p->hist_len++) % cap] = *ev;
+    return false;
+}
+
+/* Folds one event into the model and the history, then shows it to the
+ * sink; the first trim of the history is itself an event, so a view can
+ * say that what it replays is not the whole run. */
+static void deliver(pool_t *p, const pevent_t *ev)
+{
+    must(pthread_mutex_lock(&p->lock));
+    model_apply(&p->model, ev);
+    bool trimmed = remember(p, ev);
+    must(pthread_mutex_unlock(&p->lock));
+    step_seen(p, ev);
+    if (p->sink)
+        p->sink(p->sink_ud, ev, &p->model);
+    if (trimmed) {
+        pevent_t note = *ev;
+        note.kind = PE_HISTORY_TRIMMED;
+        note.actor = note.obj = 0;
+        note.value = (int64_t)p->cfg.history;
+        deliver(p, &note);
+    }
 }
 
 static void *collect(void *arg)
@@ -953,13 +1019,7 @@ static void *collect(void *arg)
     while (!ended) {
         size_t n = bus_drain(&p->bus, batch, DRAIN_BATCH, 200);
         for (size_t i = 0; i < n && !ended; i++) {
-            must(pthread_mutex_lock(&p->lock));
-            model_apply(&p->model, &batch[i]);
-            remember(p, &batch[i]);
-            must(pthread_mutex_unlock(&p->lock));
-            step_seen(p, &batch[i]);
-            if (p->sink)
-                p->sink(p->sink_ud, &batch[i], &p->model);
+            deliver(p, &batch[i]);
             ended = batch[i].kind == PE_RUN_END;
         }
     }
@@ -988,6 +1048,7 @@ pool_t *pool_new(const pool_config_t *cfg, char *err, size_t errlen)
         p->cfg.jobs = (int64_t)p->n_files;
     p->jobs_planned = p->cfg.jobs;
     p->next_job = 1;
+    p->workers_wanted = p->cfg.workers;
     must(pthread_mutex_init(&p->lock, NULL));
     must(pthread_mutex_init(&p->plan_lock, NULL));
     must(pthread_mutex_init(&p->gate_lock, NULL));
@@ -1091,14 +1152,21 @@ const pevent_t *pool_history_at(const pool_t *p, size_t i)
 }
 
 const model_t *pool_history_base(const pool_t *p) { return &p->base; }
+
+const char *pool_job_path(const pool_t *p, int64_t job)
+{
+    return p->n_files && job > 0 ? p->files[(size_t)(job - 1) % p->n_files] : NULL;
+}
 const char *pool_failure(const pool_t *p)
 {
-    return p->outcome == OUTCOME_DEADLOCK || p->outcome == OUTCOME_PANIC ? rt_failure(p->rt) : NULL;
+    int outcome = atomic_load(&((pool_t *)p)->outcome);
+    return outcome == OUTCOME_DEADLOCK || outcome == OUTCOME_PANIC ? rt_failure(p->rt) : NULL;
 }
 
 int pool_exit_status(const pool_t *p)
 {
-    return p->outcome == OUTCOME_DEADLOCK || p->outcome == OUTCOME_PANIC ? 2 : 0;
+    int outcome = atomic_load(&((pool_t *)p)->outcome);
+    return outcome == OUTCOME_DEADLOCK || outcome == OUTCOME_PANIC ? 2 : 0;
 }
 
 void pool_free(pool_t *p)

@@ -119,6 +119,8 @@ const pevent_t *pool_history_at(const pool_t *p, size_t i);
 /* The model as it was before the first kept history event. */
 const model_t *pool_history_base(const pool_t *p);
 
+/* The file a lines job counts, or NULL for other kinds. */
+const char *pool_job_path(const pool_t *p, int64_t job);
 /* Go's panic or deadlock text when the run ended that way, else NULL. */
 const char *pool_failure(const pool_t *p);
 /* 0 for a clean run, 2 for a deadlock or panic. */

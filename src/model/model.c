@@ -430,7 +430,7 @@ static void run_end(model_t *m, const pevent_t *ev)
 static bool apply_run(model_t *m, const pevent_t *ev)
 {
     switch ((pevent_kind_t)ev->kind) {
-    case PE_RUN_START: m->started = true; plan(m, ev); break;
+    case PE_RUN_START: m->started = true; m->run_start_at = ev->virt_ns; plan(m, ev); break;
     case PE_PLAN: plan(m, ev); break;
     case PE_ACTOR: declare_actor(m, ev); break;
     case PE_OBJECT: declare_object(m, ev); break;
@@ -544,7 +544,11 @@ void model_copy(model_t *dst, const model_t *src)
 
 /* ---- derived figures ---- */
 
-int64_t model_makespan(const model_t *m) { return m->results_collected > 0 ? m->last_result_at : m->now; }
+int64_t model_makespan(const model_t *m)
+{
+    int64_t end = m->results_collected > 0 ? m->last_result_at : m->now;
+    return end > m->run_start_at ? end - m->run_start_at : 0;
+}
 
 double model_throughput(const model_t *m)
 {

@@ -1,0 +1,101 @@
+/* draw_overlay.c - what is drawn over the panes: the help, the deadlock or
+ * panic report, and the "terminal too small" message. */
+#include "tui/draw.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A framed, blanked box with a title in its top edge. */
+static void draw_box(WINDOW *w, rect_t r, const theme_t *t, attr_t a, const char *title)
+{
+    const char *h = t->utf8 ? "─" : "-", *v = t->utf8 ? "│" : "|";
+    const char *c[4] = {"+", "+", "+", "+"};
+    if (t->utf8) {
+        c[0] = "┌", c[1] = "┐", c[2] = "└", c[3] = "┘";
+    }
+    clear_rect(w, r);
+    put_repeat(w, r.y, r.x + 1, r.w - 2, a, h);
+    put_repeat(w, r.y + r.h - 1, r.x + 1, r.w - 2, a, h);
+    for (int y = r.y + 1; y < r.y + r.h - 1; y++) {
+        put(w, y, r.x, 1, a, v);
+        put(w, y, r.x + r.w - 1, 1, a, v);
+    }
+    put(w, r.y, r.x, 1, a, c[0]);
+    put(w, r.y, r.x + r.w - 1, 1, a, c[1]);
+    put(w, r.y + r.h - 1, r.x, 1, a, c[2]);
+    put(w, r.y + r.h - 1, r.x + r.w - 1, 1, a, c[3]);
+    if (title)
+        putf(w, r.y, r.x + 2, r.w - 4, a | A_BOLD, " %s ", title);
+}
+
+static const char *const help_text[] = {
+    "space      pause / resume the run",
+    ".          while paused: let the next event happen",
+    "+  -       faster / slower (0.05x to 1000x)",
+    "<-  ->     while paused: rewind / replay the recorded history",
+    "Home End   first / last recorded event",
+    "w  W       add a worker / retire the newest worker",
+    "j          add 3 jobs (the producer sends them)",
+    "c          close the jobs channel (no more jobs)",
+    "x          cancel the context (ctx.Done() closes)",
+    "r          restart the run from the beginning",
+    "PgUp PgDn  scroll the workers when they do not all fit",
+    "q          quit (Ctrl-C too)",
+    "",
+    "Workers:  working (with a progress bar)   waiting for a job",
+    "          blocked sending (its result)    waiting for a tick",
+    "          idle (between jobs)             exited",
+    "",
+    "Press any key to close this help.",
+};
+
+void draw_help_overlay(WINDOW *w, const theme_t *t, int rows, int cols)
+{
+    int n = (int)(sizeof help_text / sizeof help_text[0]);
+    int bw = cols - 4 < 70 ? cols - 4 : 70, bh = n + 2 < rows - 2 ? n + 2 : rows - 2;
+    rect_t r = {.y = (rows - bh) / 2, .x = (cols - bw) / 2, .h = bh, .w = bw};
+    draw_box(w, r, t, A_NORMAL, "keys");
+    for (int i = 0; i < n && i < bh - 2; i++)
+        put(w, r.y + 1 + i, r.x + 2, bw - 4, A_NORMAL, help_text[i]);
+}
+
+/* The box sits over the timeline and log, so the panes above it still show
+ * each blocked thread and what it waits on. */
+void draw_failure_overlay(WINDOW *w, const model_t *m, const view_t *v, int rows, int cols)
+{
+    const theme_t *t = v->theme;
+    const char *text = v->failure ? v->failure : "the run failed";
+    int lines = 1;
+    for (const char *p = text; *p; p++)
+        lines += *p == '\n';
+    const char *footer = t->utf8 ? "← rewind to see how it got here   r restart   q quit   Esc hide"
+                                 : "<- rewind to see how it got here   r restart   q quit   Esc hide";
+    int bh = lines + 4, max_h = rows / 2;
+    if (bh > max_h)
+        bh = max_h;
+    int bw = cols - 4;
+    rect_t r = {.y = rows - 1 - bh, .x = 2, .h = bh, .w = bw};
+    draw_box(w, r, t, t->attr[TA_ERROR], m->outcome == OUTCOME_PANIC ? "panic" : "deadlock");
+    const char *p = text;
+    for (int i = 0; i < bh - 4 && *p; i++) {
+        const char *nl = strchr(p, '\n');
+        int len = nl ? (int)(nl - p) : (int)strlen(p);
+        char line[256];
+        snprintf(line, sizeof line, "%.*s", len, p);
+        put(w, r.y + 1 + i, r.x + 2, bw - 4, i == 0 ? t->attr[TA_ERROR] : A_NORMAL, line);
+        p = nl ? nl + 1 : p + len;
+    }
+    put(w, r.y + bh - 2, r.x + 2, bw - 4, t->attr[TA_DIM], footer);
+}
+
+void draw_too_small(WINDOW *w, const theme_t *t, int rows, int cols)
+{
+    char line[96];
+    snprintf(line, sizeof line, "poolviz needs at least %dx%d (this is %dx%d).", LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, cols,
+             rows);
+    const char *hint = "Make the terminal larger, or press q to quit.";
+    int y = rows / 2 - 1;
+    int x1 = (cols - text_width(line)) / 2, x2 = (cols - text_width(hint)) / 2;
+    put(w, y, x1 > 0 ? x1 : 0, cols, t->attr[TA_TITLE], line);
+    put(w, y + 1, x2 > 0 ? x2 : 0, cols, A_NORMAL, hint);
+}

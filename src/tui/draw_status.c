@@ -1,0 +1,166 @@
+/* draw_status.c - the top two lines (what runs and its state, the clock;
+ * WaitGroup, context, throughput, elapsed vs ideal) and the help line. */
+#include "tui/draw.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The run's state in a word or two, and its attribute. */
+static const char *run_state(const model_t *m, const view_t *v, attr_t *a, const char **glyph)
+{
+    const theme_t *t = v->theme;
+    *a = t->attr[TA_PAUSED];
+    *glyph = t->pause;
+    if (v->rewinding) {
+        *glyph = t->rewind;
+        return "rewind";
+    }
+    if (m->ended) {
+        *glyph = t->stop;
+        *a = m->outcome == OUTCOME_OK ? t->attr[TA_GOOD] : t->attr[TA_ERROR];
+        switch (m->outcome) {
+        case OUTCOME_DEADLOCK: return "deadlock";
+        case OUTCOME_PANIC: return "panic";
+        case OUTCOME_ABORTED: return "stopped";
+        default: return "finished";
+        }
+    }
+    if (m->paused)
+        return "paused";
+    *glyph = t->play;
+    *a = t->attr[TA_WORKING];
+    return v->source == VIEW_REPLAY ? "replaying" : "running";
+}
+
+void draw_title(WINDOW *w, const model_t *m, const view_t *v, rect_t r)
+{
+    const theme_t *t = v->theme;
+    int x = r.x + 1;
+    x += put(w, r.y, x, r.w, t->attr[TA_TITLE], "poolviz");
+    if (v->title)
+        x += putf(w, r.y, x, r.x + r.w - x, A_NORMAL, "  %s", v->title);
+    /* Right side: state, clock, speed. */
+    attr_t sa;
+    const char *glyph;
+    const char *state = run_state(m, v, &sa, &glyph);
+    char clock[32], right[96], where[48] = "";
+    fmt_duration(clock, sizeof clock, v->now > m->now ? v->now : m->now);
+    if (v->rewinding)
+        snprintf(where, sizeof where, " %zu/%zu", v->rewind_pos, v->rewind_len);
+    snprintf(right, sizeof right, "%s %s%s", glyph, state, where);
+    char tail[64];
+    snprintf(tail, sizeof tail, "   t %s   speed %gx ", clock, m->speed);
+    int rw = text_width(right) + text_width(tail);
+    int rx = r.x + r.w - rw;
+    if (rx < x + 2)
+        rx = x + 2;
+    rx += put(w, r.y, rx, r.x + r.w - rx, sa, right);
+    put(w, r.y, rx, r.x + r.w - rx, A_NORMAL, tail);
+}
+
+static void ctx_words(char *buf, size_t len, const model_t *m)
+{
+    switch (m->ctx_state) {
+    case CTX_STATE_NONE: snprintf(buf, len, "no context"); break;
+    case CTX_STATE_CANCELED: snprintf(buf, len, "ctx canceled"); break;
+    case CTX_STATE_DEADLINE: snprintf(buf, len, "ctx deadline exceeded"); break;
+    default:
+        if (m->ctx_deadline != INT64_MAX) {
+            char left[32];
+            fmt_duration(left, sizeof left, m->ctx_deadline - m->now);
+            snprintf(buf, len, "ctx active, %s left", left);
+        } else {
+            snprintf(buf, len, "ctx active");
+        }
+    }
+}
+
+/* Someone parked in wg.Wait(). */
+static bool wg_waiter(const model_t *m)
+{
+    for (int id = 1; id < m->n_actors; id++)
+        if (m->actors[id].known && m->actors[id].blocked && m->actors[id].wait == PW_WG)
+            return true;
+    return false;
+}
+
+/* Items separated by the theme's separator, as many as fit. */
+static int item(WINDOW *w, int y, int x, int end, const theme_t *t, bool first, attr_t a, const char *s)
+{
+    int need = text_width(s) + (first ? 0 : text_width(t->sep));
+    if (x + need > end)
+        return 0;
+    int col = x;
+    if (!first)
+        col += put(w, y, col, end - col, t->attr[TA_DIM], t->sep);
+    col += put(w, y, col, end - col, a, s);
+    return col - x;
+}
+
+void draw_status(WINDOW *w, const model_t *m, const view_t *v, rect_t r)
+{
+    const theme_t *t = v->theme;
+    char wg[32], ctx[64], tput[32], span[64], done[48], mk[24], ideal[24];
+    snprintf(wg, sizeof wg, "WaitGroup %" PRId64 "%s", m->wg_counter, wg_waiter(m) ? ", Wait() blocked" : "");
+    ctx_words(ctx, sizeof ctx, m);
+    snprintf(tput, sizeof tput, "%.2f results/s", model_throughput(m));
+    /* While it runs, how long so far; once over, how long it took (to the
+     * last result), each beside the ideal makespan. */
+    fmt_duration(mk, sizeof mk, m->ended ? model_makespan(m) : (v->now > m->now ? v->now : m->now));
+    fmt_duration(ideal, sizeof ideal, m->ideal_makespan);
+    snprintf(span, sizeof span, "%s %s, ideal %s", m->ended ? "took" : "elapsed", mk, ideal);
+    snprintf(done, sizeof done, "done %" PRId64 "/%" PRId64, m->results_collected, m->jobs_planned);
+    int x = r.x + 1, end = r.x + r.w - 1;
+    x += item(w, r.y, x, end, t, true, A_NORMAL, wg);
+    x += item(w, r.y, x, end, t, false, m->ctx_state >= CTX_STATE_CANCELED ? t->attr[TA_ERROR] : A_NORMAL, ctx);
+    x += item(w, r.y, x, end, t, false, A_NORMAL, span);
+    x += item(w, r.y, x, end, t, false, A_NORMAL, tput);
+    item(w, r.y, x, end, t, false, A_NORMAL, done);
+}
+
+typedef struct {
+    const char *key, *what;
+    bool live_only; /* changes the run: not in a replay */
+} key_help_t;
+
+static const key_help_t keys[] = {
+    {"space", "pause", false}, {".", "step", false},      {"+/-", "speed", false},   {"<-/->", "rewind", false},
+    {"w/W", "worker", true},   {"j", "jobs", true},       {"c", "close", true},      {"x", "cancel", true},
+    {"r", "restart", false},
+};
+
+/* Arrows as arrows where the terminal can show them. */
+static const char *key_text(const theme_t *t, const key_help_t *k)
+{
+    return t->utf8 && strcmp(k->key, "<-/->") == 0 ? "←/→" : k->key;
+}
+
+void draw_help_line(WINDOW *w, const model_t *m, const view_t *v, rect_t r)
+{
+    const theme_t *t = v->theme;
+    (void)m;
+    int x = r.x + 1, end = r.x + r.w - 1 - 15; /* "q quit  ? help" stay */
+    if (v->notice) {
+        put(w, r.y, x, end - x, t->attr[TA_PAUSED], v->notice);
+    } else if (v->rewinding) {
+        put(w, r.y, x, end - x, A_NORMAL, t->utf8 ? "←/→ move through history   space back to live   q quit"
+                                        : "<-/-> move through history   space back to live   q quit");
+    } else {
+        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+            if (keys[i].live_only && v->source == VIEW_REPLAY)
+                continue;
+            int need = text_width(key_text(t, &keys[i])) + 1 + text_width(keys[i].what);
+            if (x + need > end)
+                break;
+            x += put(w, r.y, x, need, t->attr[TA_KEY], key_text(t, &keys[i]));
+            x += putf(w, r.y, x, end - x, t->attr[TA_DIM], " %s", keys[i].what);
+            x += put(w, r.y, x, end - x, A_NORMAL, "  ");
+        }
+    }
+    int hx = r.x + r.w - 15;
+    hx += put(w, r.y, hx, 1, t->attr[TA_KEY], "q");
+    hx += put(w, r.y, hx, 8, t->attr[TA_DIM], " quit  ");
+    hx += put(w, r.y, hx, 1, t->attr[TA_KEY], "?");
+    put(w, r.y, hx, 5, t->attr[TA_DIM], " help");
+}

@@ -1,0 +1,576 @@
+/* test_tui.c - the live view's drawing, off screen. Each case tells a run as
+ * the engine would emit it (a small deterministic simulation of the Go
+ * worker pool: the producer fills the jobs channel, workers take jobs in
+ * index order, results go to main), folds it into a model and a timeline,
+ * renders the whole screen into a curses pad of a given size, and compares
+ * the text with a golden file in tests/golden/ (ASCII glyphs, so the files
+ * read anywhere). POOLVIZ_UPDATE_GOLDEN=1 rewrites the files instead.
+ *
+ * Also: the layout's arithmetic, the timeline's spans, the log's wording. */
+#include <curses.h>
+#include <errno.h>
+#include <limits.h>
+#include <inttypes.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "testutil.h"
+
+#include "engine/pevent.h"
+#include "model/model.h"
+#include "tui/draw.h"
+#include "tui/evlog.h"
+#include "tui/layout.h"
+#include "tui/timeline.h"
+
+/* ---- a simulated run ---- */
+
+enum { MAIN = 1, PRODUCER = 2, W0 = 3 }; /* worker k is actor W0 + k - 1 */
+enum { JOBS = 1, RESULTS, WG, CTX };
+enum { MAX_SIM_WORKERS = 256 };
+
+typedef struct {
+    int workers;
+    int64_t jobs, jobs_cap, results_cap;
+    int64_t stop;         /* virtual ns at which the picture is taken */
+    bool varied;          /* durations of 0.5 to 1.5 s instead of 1 s */
+    bool wait_before_drain; /* main waits on the WaitGroup first: a deadlock */
+} sim_cfg_t;
+
+typedef struct {
+    sim_cfg_t c;
+    model_t m;
+    timeline_t tl;
+    evlog_t log;
+    int64_t t;
+    uint64_t seq;
+    int64_t next_job, queued, in_results, wg;
+    int64_t queue[4096];
+    size_t qhead;
+    bool producer_blocked, closed;
+    int64_t busy_until[MAX_SIM_WORKERS + 1], job[MAX_SIM_WORKERS + 1];
+    bool waiting[MAX_SIM_WORKERS + 1], blocked_send[MAX_SIM_WORKERS + 1], gone[MAX_SIM_WORKERS + 1];
+    const char *failure;
+} sim_t;
+
+static void emit(sim_t *s, pevent_t ev)
+{
+    ev.seq = s->seq++;
+    ev.virt_ns = s->t;
+    ev.real_ns = (uint64_t)s->t;
+    model_apply(&s->m, &ev);
+    timeline_apply(&s->tl, &ev);
+    evlog_add(&s->log, &ev, &s->m);
+}
+
+static int64_t duration(const sim_t *s, int64_t job)
+{
+    return s->c.varied ? 500 * MS + (job * 7 % 11) * 100 * MS : SEC;
+}
+
+static uint16_t worker_actor(int k) { return (uint16_t)(W0 + k - 1); }
+
+/* The producer sends what fits, then blocks or closes. */
+static void produce(sim_t *s)
+{
+    while (s->next_job <= s->c.jobs && s->queued < s->c.jobs_cap) {
+        int64_t j = s->next_job++;
+        s->queue[(s->qhead + (size_t)s->queued++) % 4096] = j;
+        s->producer_blocked = false;
+        emit(s, (pevent_t){.kind = PE_SEND, .actor = PRODUCER, .obj = JOBS, .job = j, .aux = duration(s, j)});
+    }
+    if (s->next_job <= s->c.jobs && !s->producer_blocked) {
+        s->producer_blocked = true;
+        emit(s, (pevent_t){.kind = PE_BLOCK, .actor = PRODUCER, .obj = JOBS, .wait = PW_SELECT});
+    } else if (s->next_job > s->c.jobs && !s->closed) {
+        s->closed = true;
+        emit(s, (pevent_t){.kind = PE_CLOSE, .actor = PRODUCER, .obj = JOBS});
+        emit(s, (pevent_t){.kind = PE_GOR_EXIT, .actor = PRODUCER});
+    }
+}
+
+static void take_job(sim_t *s, int k)
+{
+    uint16_t a = worker_actor(k);
+    if (s->queued > 0) {
+        int64_t j = s->queue[s->qhead];
+        s->qhead = (s->qhead + 1) % 4096;
+        s->queued--;
+        s->waiting[k] = false;
+        emit(s, (pevent_t){.kind = PE_RECV, .actor = a, .obj = JOBS, .job = j, .aux = duration(s, j), .ok = 1});
+        produce(s);
+        emit(s, (pevent_t){.kind = PE_JOB_START, .actor = a, .job = j, .aux = duration(s, j)});
+        s->job[k] = j;
+        s->busy_until[k] = s->t + duration(s, j);
+    } else if (s->closed) {
+        s->gone[k] = true;
+        emit(s, (pevent_t){.kind = PE_RECV, .actor = a, .obj = JOBS, .ok = 0});
+        emit(s, (pevent_t){.kind = PE_WG_ADD, .actor = a, .obj = WG, .value = --s->wg, .aux = -1});
+        emit(s, (pevent_t){.kind = PE_GOR_EXIT, .actor = a});
+    } else if (!s->waiting[k]) {
+        s->waiting[k] = true;
+        emit(s, (pevent_t){.kind = PE_BLOCK, .actor = a, .obj = JOBS, .wait = PW_SELECT});
+    }
+}
+
+static void deliver(sim_t *s, int k)
+{
+    uint16_t a = worker_actor(k);
+    int64_t j = s->job[k];
+    if (s->c.wait_before_drain && s->in_results >= s->c.results_cap) {
+        s->blocked_send[k] = true;
+        emit(s, (pevent_t){.kind = PE_BLOCK, .actor = a, .obj = RESULTS, .wait = PW_SELECT});
+        return;
+    }
+    emit(s, (pevent_t){.kind = PE_SEND, .actor = a, .obj = RESULTS, .job = j, .value = 2 * j, .aux = k});
+    s->job[k] = 0;
+    if (s->c.wait_before_drain) {
+        s->in_results++;
+        return;
+    }
+    bool fails = j % 13 == 0;
+    emit(s, (pevent_t){.kind = PE_RECV, .actor = MAIN, .obj = RESULTS, .job = j, .value = 2 * j, .aux = k,
+                       .ok = 1, .err = fails ? -1 : 0});
+}
+
+static void start(sim_t *s)
+{
+    s->next_job = 1;
+    emit(s, (pevent_t){.kind = PE_RUN_START, .job = s->c.jobs, .value = s->c.workers,
+                       .aux = (s->c.jobs + s->c.workers - 1) / s->c.workers * SEC});
+    emit(s, (pevent_t){.kind = PE_SPEED, .value = 1000});
+    emit(s, (pevent_t){.kind = PE_OBJECT, .obj = JOBS, .value = OR_JOBS, .aux = s->c.jobs_cap});
+    emit(s, (pevent_t){.kind = PE_OBJECT, .obj = RESULTS, .value = OR_RESULTS, .aux = s->c.results_cap});
+    emit(s, (pevent_t){.kind = PE_OBJECT, .obj = WG, .value = OR_WG});
+    emit(s, (pevent_t){.kind = PE_OBJECT, .obj = CTX, .value = OR_CTX});
+    emit(s, (pevent_t){.kind = PE_ACTOR, .actor = MAIN, .value = ROLE_MAIN});
+    emit(s, (pevent_t){.kind = PE_GOR_START, .actor = MAIN});
+    for (int k = 1; k <= s->c.workers; k++) {
+        emit(s, (pevent_t){.kind = PE_ACTOR, .actor = worker_actor(k), .value = ROLE_WORKER, .aux = k});
+        emit(s, (pevent_t){.kind = PE_WG_ADD, .actor = MAIN, .obj = WG, .value = ++s->wg, .aux = 1});
+        emit(s, (pevent_t){.kind = PE_GOR_START, .actor = worker_actor(k)});
+    }
+    emit(s, (pevent_t){.kind = PE_ACTOR, .actor = PRODUCER, .value = ROLE_PRODUCER});
+    emit(s, (pevent_t){.kind = PE_GOR_START, .actor = PRODUCER});
+    produce(s);
+    if (s->c.wait_before_drain)
+        emit(s, (pevent_t){.kind = PE_BLOCK, .actor = MAIN, .obj = WG, .wait = PW_WG});
+}
+
+static bool all_stuck(const sim_t *s)
+{
+    for (int k = 1; k <= s->c.workers; k++)
+        if (!s->gone[k] && !s->blocked_send[k] && !(s->waiting[k] && !s->closed && s->queued == 0))
+            return false;
+    return true;
+}
+
+static void deadlock(sim_t *s)
+{
+    s->failure = "fatal error: all goroutines are asleep - deadlock!\n\n"
+                 "goroutine 1 [sync.WaitGroup.Wait]: main\n"
+                 "goroutine 2 [select (results)]: worker 1\n"
+                 "goroutine 3 [select (results)]: worker 2\n"
+                 "goroutine 4 [select (results)]: worker 3";
+    emit(s, (pevent_t){.kind = PE_DEADLOCK});
+    emit(s, (pevent_t){.kind = PE_RUN_END, .err = OUTCOME_DEADLOCK});
+}
+
+static sim_t *sim_run(sim_cfg_t c)
+{
+    sim_t *s = calloc(1, sizeof *s);
+    assert_non_null(s);
+    assert_true(c.workers <= MAX_SIM_WORKERS && c.jobs_cap <= 4096);
+    s->c = c;
+    model_init(&s->m);
+    timeline_init(&s->tl);
+    evlog_reset(&s->log);
+    start(s);
+    for (;;) {
+        for (int k = 1; k <= c.workers; k++)
+            if (!s->gone[k] && !s->job[k])
+                take_job(s, k);
+        if (c.wait_before_drain && all_stuck(s)) {
+            deadlock(s);
+            break;
+        }
+        int64_t next = INT64_MAX;
+        for (int k = 1; k <= c.workers; k++)
+            if (s->job[k] && !s->blocked_send[k] && s->busy_until[k] < next)
+                next = s->busy_until[k];
+        if (next == INT64_MAX || next > c.stop)
+            break;
+        s->t = next;
+        for (int k = 1; k <= c.workers; k++) {
+            if (!s->job[k] || s->blocked_send[k] || s->busy_until[k] != next)
+                continue;
+            emit(s, (pevent_t){.kind = PE_JOB_FINISH, .actor = worker_actor(k), .job = s->job[k],
+                               .value = 2 * s->job[k]});
+            deliver(s, k);
+        }
+    }
+    if (!s->m.ended)
+        s->t = c.stop;
+    return s;
+}
+
+static void sim_free(sim_t *s)
+{
+    model_done(&s->m);
+    timeline_done(&s->tl);
+    free(s);
+}
+
+/* ---- rendering and golden files ---- */
+
+static SCREEN *screen;
+
+static int curses_up(void **state)
+{
+    testutil_setup(state);
+    /* A UTF-8 locale, if there is one, before curses starts: the UTF-8 case
+     * needs it, and ASCII reads the same either way. */
+    if (!setlocale(LC_CTYPE, "C.UTF-8"))
+        setlocale(LC_CTYPE, "C.utf8");
+    /* No terminal: curses writes to /dev/null; pads are drawn and read back. */
+    FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+    assert_non_null(out);
+    assert_non_null(in);
+    screen = newterm("vt100", out, in);
+    if (!screen)
+        screen = newterm("dumb", out, in);
+    assert_non_null(screen);
+    return 0;
+}
+
+static int curses_down(void **state)
+{
+    endwin();
+    delscreen(screen);
+    return testutil_teardown(state);
+}
+
+/* The screen's text, one line per row, trailing blanks dropped. */
+static char *render(const view_t *v, int rows, int cols)
+{
+    WINDOW *pad = newpad(rows, cols);
+    assert_non_null(pad);
+    screen_draw(pad, v, rows, cols);
+    size_t cap = (size_t)rows * ((size_t)cols * 4 + 1) + 1, len = 0;
+    char *text = calloc(1, cap);
+    assert_non_null(text);
+    for (int y = 0; y < rows; y++) {
+        char line[1024];
+        if (v->theme->utf8) {
+            /* Wide-character cells, back to UTF-8. */
+            size_t n = 0;
+            for (int x = 0; x < cols; x++) {
+                cchar_t cc;
+                wchar_t wc[CCHARW_MAX + 1];
+                attr_t a;
+                short pair;
+                mvwin_wch(pad, y, x, &cc);
+                getcchar(&cc, wc, &a, &pair, NULL);
+                char mb[MB_LEN_MAX];
+                mbstate_t st = {0};
+                size_t k = wcrtomb(mb, wc[0] ? wc[0] : L' ', &st);
+                if (k != (size_t)-1 && n + k < sizeof line) {
+                    memcpy(line + n, mb, k);
+                    n += k;
+                }
+            }
+            line[n] = '\0';
+        } else {
+            mvwinnstr(pad, y, 0, line, cols);
+        }
+        size_t n = strlen(line);
+        while (n > 0 && line[n - 1] == ' ')
+            n--;
+        memcpy(text + len, line, n);
+        len += n;
+        text[len++] = '\n';
+    }
+    delwin(pad);
+    return text;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int c;
+    while ((c = fgetc(f)) != EOF) {
+        if (len + 2 > cap) {
+            cap = cap ? 2 * cap : 4096;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+        buf[len++] = (char)c;
+    }
+    fclose(f);
+    if (!buf)
+        buf = calloc(1, 1);
+    else
+        buf[len] = '\0';
+    return buf;
+}
+
+static void check_golden(const char *name, const char *text)
+{
+    const char *srcdir = getenv("srcdir");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/golden/%s.txt", srcdir ? srcdir : ".", name);
+    if (getenv("POOLVIZ_UPDATE_GOLDEN")) {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(text, f);
+        fclose(f);
+        return;
+    }
+    char *want = slurp(path);
+    if (!want)
+        fail_msg("missing golden file %s (POOLVIZ_UPDATE_GOLDEN=1 writes it)", path);
+    if (strcmp(want, text) != 0) {
+        print_error("--- want %s\n%s--- got\n%s", path, want, text);
+        free(want);
+        fail_msg("screen differs from %s", path);
+    }
+    free(want);
+}
+
+static view_t view_of(const sim_t *s, const theme_t *t)
+{
+    return (view_t){.theme = t, .m = &s->m, .tl = &s->tl, .log = &s->log, .now = s->t,
+                    .title = "default experiment", .failure = s->failure};
+}
+
+typedef struct {
+    bool utf8, help;
+} look_t;
+
+/* Renders cfg's run at rows x cols and compares it with tests/golden/name.txt. */
+static void golden_look(sim_cfg_t c, int rows, int cols, look_t look, const char *name)
+{
+    sim_t *s = sim_run(c);
+    theme_t t;
+    theme_plain(&t, look.utf8);
+    view_t v = view_of(s, &t);
+    v.help = look.help;
+    char *text = render(&v, rows, cols);
+    check_golden(name, text);
+    free(text);
+    sim_free(s);
+}
+
+static void golden_case(sim_cfg_t c, int rows, int cols, const char *name)
+{
+    golden_look(c, rows, cols, (look_t){0}, name);
+}
+
+static const sim_cfg_t one = {.workers = 1, .jobs = 3, .jobs_cap = 100, .results_cap = 100, .stop = 1500 * MS};
+static const sim_cfg_t three = {.workers = 3, .jobs = 9, .jobs_cap = 100, .results_cap = 100, .stop = 1400 * MS};
+static const sim_cfg_t sixteen = {
+    .workers = 16, .jobs = 60, .jobs_cap = 8, .results_cap = 16, .stop = 2300 * MS, .varied = true};
+static const sim_cfg_t many = {
+    .workers = 200, .jobs = 500, .jobs_cap = 50, .results_cap = 50, .stop = 1700 * MS, .varied = true};
+
+#define SIZES(cfg, tag)                                                                                               \
+    static void test_##tag##_80x24(void **state)                                                                      \
+    {                                                                                                                 \
+        (void)state;                                                                                                  \
+        golden_case(cfg, 24, 80, #tag "_80x24");                                                                      \
+    }                                                                                                                 \
+    static void test_##tag##_120x40(void **state)                                                                     \
+    {                                                                                                                 \
+        (void)state;                                                                                                  \
+        golden_case(cfg, 40, 120, #tag "_120x40");                                                                    \
+    }                                                                                                                 \
+    static void test_##tag##_200x60(void **state)                                                                     \
+    {                                                                                                                 \
+        (void)state;                                                                                                  \
+        golden_case(cfg, 60, 200, #tag "_200x60");                                                                    \
+    }
+
+SIZES(one, w1)
+SIZES(three, w3)
+SIZES(sixteen, w16)
+SIZES(many, w200)
+
+static void test_deadlock_80x24(void **state)
+{
+    (void)state;
+    sim_cfg_t c = {.workers = 3, .jobs = 9, .jobs_cap = 100, .results_cap = 2, .stop = 60 * SEC,
+                   .wait_before_drain = true};
+    golden_case(c, 24, 80, "deadlock_80x24");
+}
+
+static void test_too_small(void **state)
+{
+    (void)state;
+    golden_case(three, 20, 60, "small_60x20");
+}
+
+static void test_help_overlay(void **state)
+{
+    (void)state;
+    golden_look(three, 24, 80, (look_t){.help = true}, "help_80x24");
+}
+
+/* The UTF-8 glyphs, read back as wide characters. */
+static void test_utf8(void **state)
+{
+    (void)state;
+    if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+        skip();
+    golden_look(three, 24, 80, (look_t){.utf8 = true}, "w3_utf8_80x24");
+}
+
+/* A rewound view: read-only, says where in the history it is. */
+static void test_rewind_title(void **state)
+{
+    (void)state;
+    sim_t *s = sim_run(three);
+    theme_t t;
+    theme_plain(&t, false);
+    view_t v = view_of(s, &t);
+    v.rewinding = true;
+    v.rewind_pos = 12;
+    v.rewind_len = 80;
+    char *text = render(&v, 24, 80);
+    assert_contains(text, "< rewind 12/80");
+    assert_contains(text, "<-/-> move through history");
+    free(text);
+    sim_free(s);
+}
+
+/* ---- the parts ---- */
+
+static void test_layout(void **state)
+{
+    (void)state;
+    layout_t l;
+    layout_compute(&l, 23, 80, 3);
+    assert_true(l.too_small);
+    layout_compute(&l, 24, 79, 3);
+    assert_true(l.too_small);
+    static const int sizes[][2] = {{24, 80}, {40, 120}, {60, 200}, {25, 81}, {100, 300}};
+    static const int workers[] = {0, 1, 3, 16, 200, 1024};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        for (size_t j = 0; j < sizeof workers / sizeof workers[0]; j++) {
+            layout_compute(&l, sizes[i][0], sizes[i][1], workers[j]);
+            assert_false(l.too_small);
+            /* The panes tile the rows, top to bottom, with no overlap. */
+            assert_int_equal(l.queue.y, 2);
+            assert_int_equal(l.workers.y, l.queue.y + l.queue.h);
+            assert_int_equal(l.timeline.y, l.workers.y + l.workers.h);
+            assert_int_equal(l.log.y, l.timeline.y + l.timeline.h);
+            assert_int_equal(l.help.y, l.log.y + l.log.h);
+            assert_int_equal(l.help.y, sizes[i][0] - 1);
+            assert_true(l.log.h >= 3);
+            assert_true(l.workers.h >= 5);
+            assert_true(l.lanes >= 1 && l.timeline.h == l.lanes + 2);
+            assert_true(l.results.x + l.results.w == sizes[i][1]);
+        }
+    }
+}
+
+static void test_timeline_spans(void **state)
+{
+    (void)state;
+    sim_t *s = sim_run(three);
+    /* Jobs 1-3 done at 1 s, 4-6 running since then. */
+    assert_int_equal(s->tl.len, 6);
+    const tl_span_t *first = timeline_span(&s->tl, 0);
+    assert_int_equal(first->job, 1);
+    assert_int_equal(first->lane, 1);
+    assert_int_equal(first->how, SPAN_DONE);
+    assert_int_equal(first->end, SEC);
+    const tl_span_t *last = timeline_span(&s->tl, 5);
+    assert_int_equal(last->job, 6);
+    assert_int_equal(last->lane, 3);
+    assert_int_equal(last->how, SPAN_RUNNING);
+    assert_null(timeline_span(&s->tl, 6));
+    timeline_reset(&s->tl);
+    assert_int_equal(s->tl.len, 0);
+    sim_free(s);
+}
+
+static void test_timeline_bounded(void **state)
+{
+    (void)state;
+    timeline_t tl;
+    timeline_init(&tl);
+    timeline_apply(&tl, &(pevent_t){.kind = PE_ACTOR, .actor = 5, .value = ROLE_WORKER, .aux = 1});
+    for (int64_t j = 1; j <= TIMELINE_MAX_SPANS + 10; j++) {
+        timeline_apply(&tl, &(pevent_t){.kind = PE_JOB_START, .actor = 5, .job = j, .virt_ns = j * 10});
+        timeline_apply(&tl, &(pevent_t){.kind = PE_JOB_FINISH, .actor = 5, .job = j, .virt_ns = j * 10 + 5});
+    }
+    assert_int_equal(tl.len, TIMELINE_MAX_SPANS);
+    assert_int_equal(timeline_span(&tl, 0)->job, 11);
+    /* Garbage from a file is ignored, not trusted. */
+    timeline_apply(&tl, &(pevent_t){.kind = PE_ACTOR, .actor = 65535, .value = ROLE_WORKER, .aux = 1 << 30});
+    timeline_apply(&tl, &(pevent_t){.kind = PE_JOB_FINISH, .actor = 65535, .job = 1});
+    timeline_done(&tl);
+}
+
+static void test_log_words(void **state)
+{
+    (void)state;
+    sim_t *s = sim_run(three);
+    char buf[EVLOG_WIDTH];
+    assert_true(evlog_format(buf, sizeof buf,
+                             &(pevent_t){.kind = PE_JOB_START, .actor = worker_actor(2), .job = 5, .virt_ns = SEC},
+                             &s->m));
+    assert_string_equal(buf, "   1.000s  worker 2 started job 5");
+    assert_false(evlog_format(buf, sizeof buf, &(pevent_t){.kind = PE_JOB_PROGRESS, .actor = MAIN}, &s->m));
+    assert_string_equal(buf, "");
+    /* The newest line first; a full ring forgets the oldest. */
+    evlog_t *log = calloc(1, sizeof *log);
+    assert_non_null(log);
+    for (int i = 0; i < EVLOG_LINES + 3; i++)
+        evlog_add(log, &(pevent_t){.kind = PE_PAUSE, .ok = (int8_t)(i % 2), .virt_ns = i}, &s->m);
+    evlog_add(log, &(pevent_t){.kind = PE_JOB_PROGRESS}, &s->m);
+    assert_int_equal(log->len, EVLOG_LINES);
+    assert_contains(evlog_line(log, 0), "resumed"); /* i = EVLOG_LINES + 2, even */
+    assert_contains(evlog_line(log, 1), "paused");
+    assert_null(evlog_line(log, EVLOG_LINES));
+    free(log);
+    sim_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_layout),
+        cmocka_unit_test(test_timeline_spans),
+        cmocka_unit_test(test_timeline_bounded),
+        cmocka_unit_test(test_log_words),
+        cmocka_unit_test(test_w1_80x24),
+        cmocka_unit_test(test_w1_120x40),
+        cmocka_unit_test(test_w1_200x60),
+        cmocka_unit_test(test_w3_80x24),
+        cmocka_unit_test(test_w3_120x40),
+        cmocka_unit_test(test_w3_200x60),
+        cmocka_unit_test(test_w16_80x24),
+        cmocka_unit_test(test_w16_120x40),
+        cmocka_unit_test(test_w16_200x60),
+        cmocka_unit_test(test_w200_80x24),
+        cmocka_unit_test(test_w200_120x40),
+        cmocka_unit_test(test_w200_200x60),
+        cmocka_unit_test(test_deadlock_80x24),
+        cmocka_unit_test(test_too_small),
+        cmocka_unit_test(test_help_overlay),
+        cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_rewind_title),
+    };
+    return cmocka_run_group_tests(tests, curses_up, curses_down);
+}
