@@ -120,8 +120,7 @@ void vclock_free(vclock_t *vc);
 bool vclock_waker_holds(void);
 void vclock_hold(vclock_t *vc);
 void vclock_unhold(vclock_t *vc);
-/* The virtual time at CLOCK_MONOTONIC time real_ns, without a lock. */
-int64_t vclock_at(vclock_t *vc, uint64_t real_ns);
+
 
 /* rt->activity bookkeeping for timers (vclock.c): +1 when a timer becomes
  * pending, -1 after it fired (after its callback ran) or was stopped. */

@@ -21,6 +21,9 @@
 
 /* Virtual nanoseconds since the runtime was made. */
 int64_t vclock_now(vclock_t *vc);
+/* The virtual time at CLOCK_MONOTONIC instant real_ns (ns), for a caller
+ * that has read the real clock already. Lock-free. */
+int64_t vclock_at(vclock_t *vc, uint64_t real_ns);
 /* Returns 0, or CORE_EINVAL for a speed outside [MIN, MAX]. */
 int vclock_set_speed(vclock_t *vc, double speed);
 double vclock_speed(vclock_t *vc);

@@ -196,11 +196,19 @@ static bool list_files(pool_t *p, char *err, size_t errlen)
 
 /* ---- events ---- */
 
+/* Stamps ev with the real time since the start and the virtual time (one
+ * clock read: a core event brings its own), then queues it. */
+static void publish_at(pool_t *p, pevent_t *ev, uint64_t real, int64_t virt)
+{
+    ev->real_ns = real - p->start_real;
+    ev->virt_ns = virt;
+    bus_publish(&p->bus, ev);
+}
+
 static void publish(pool_t *p, pevent_t *ev)
 {
-    ev->real_ns = now_ns() - p->start_real;
-    ev->virt_ns = vclock_now(rt_clock(p->rt));
-    bus_publish(&p->bus, ev);
+    uint64_t real = now_ns();
+    publish_at(p, ev, real, vclock_at(rt_clock(p->rt), real));
 }
 
 static uint16_t self_actor(void)
@@ -300,7 +308,7 @@ static void on_core_event(void *ud, const event_t *ce)
         int index;
         actor_of(ce->gor_name, &role, &index);
         pevent_t decl = { .kind = PE_ACTOR, .actor = ev.actor, .value = role, .aux = index };
-        publish(p, &decl);
+        publish_at(p, &decl, ce->real_ns, ce->virt_ns);
         ev.kind = PE_GOR_START;
         break;
     }
@@ -339,7 +347,7 @@ static void on_core_event(void *ud, const event_t *ce)
     default:
         return; /* timers and halts: the engine reports their effects */
     }
-    publish(p, &ev);
+    publish_at(p, &ev, ce->real_ns, ce->virt_ns);
 }
 
 /* ---- the gate: pause and single step ---- */
