@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "err.h"
+#include "sys.h"
 #include "sched.h"
 #include "vclock.h"
 #include "xalloc.h"
@@ -33,16 +34,10 @@ struct ctx {
     vtimer_t *timer;            /* the deadline's, or NULL */
 };
 
-static void check(int rc)
-{
-    if (rc != 0)
-        abort();
-}
-
 static ctx_t *ctx_alloc(rt_t *rt, const char *name, ctx_t *parent, int64_t deadline)
 {
     ctx_t *c = xcalloc(1, sizeof *c);
-    check(pthread_mutex_init(&c->lock, NULL));
+    sys_check(pthread_mutex_init(&c->lock, NULL));
     c->rt = rt;
     c->name = xstrdup(name ? name : "");
     c->id = sched_new_obj_id(rt);
@@ -62,9 +57,9 @@ static void cancel(ctx_t *c, int err)
 {
     if (!c->done)
         return;
-    check(pthread_mutex_lock(&c->lock));
+    sys_check(pthread_mutex_lock(&c->lock));
     if (atomic_load(&c->err) != CTX_ACTIVE) {
-        check(pthread_mutex_unlock(&c->lock));
+        sys_check(pthread_mutex_unlock(&c->lock));
         return;
     }
     atomic_store(&c->err, err);
@@ -80,7 +75,7 @@ static void cancel(ctx_t *c, int err)
     }
     for (ctx_t *child = c->children; child; child = child->sib_next)
         cancel(child, err);
-    check(pthread_mutex_unlock(&c->lock));
+    sys_check(pthread_mutex_unlock(&c->lock));
     if (c->timer)
         vtimer_stop(c->timer);
 }
@@ -92,7 +87,7 @@ static void deadline_fired(void *arg) { cancel(arg, CTX_DEADLINE_EXCEEDED); }
 static ctx_t *ctx_link(ctx_t *c)
 {
     ctx_t *parent = c->parent;
-    check(pthread_mutex_lock(&parent->lock));
+    sys_check(pthread_mutex_lock(&parent->lock));
     int perr = atomic_load(&parent->err);
     if (perr == CTX_ACTIVE) {
         c->sib_next = parent->children;
@@ -100,7 +95,7 @@ static ctx_t *ctx_link(ctx_t *c)
             parent->children->sib_prev = c;
         parent->children = c;
     }
-    check(pthread_mutex_unlock(&parent->lock));
+    sys_check(pthread_mutex_unlock(&parent->lock));
     if (perr != CTX_ACTIVE)
         cancel(c, perr);
     return c;
@@ -129,10 +124,10 @@ ctx_t *ctx_with_deadline(ctx_t *parent, const char *name, int64_t deadline)
     }
     /* Armed under c->lock: a cancel either came first (no timer needed) or
      * comes after and stops it. */
-    check(pthread_mutex_lock(&c->lock));
+    sys_check(pthread_mutex_lock(&c->lock));
     if (atomic_load(&c->err) == CTX_ACTIVE)
         vtimer_reset_at(c->timer, deadline);
-    check(pthread_mutex_unlock(&c->lock));
+    sys_check(pthread_mutex_unlock(&c->lock));
     return c;
 }
 
@@ -170,18 +165,18 @@ void ctx_free(ctx_t *c)
     cancel(c, CTX_CANCELED);
     ctx_t *p = c->parent;
     if (p) {
-        check(pthread_mutex_lock(&p->lock));
+        sys_check(pthread_mutex_lock(&p->lock));
         if (c->sib_prev)
             c->sib_prev->sib_next = c->sib_next;
         else if (p->children == c)
             p->children = c->sib_next;
         if (c->sib_next)
             c->sib_next->sib_prev = c->sib_prev;
-        check(pthread_mutex_unlock(&p->lock));
+        sys_check(pthread_mutex_unlock(&p->lock));
     }
     vtimer_free(c->timer);
     chan_free(c->done);
-    check(pthread_mutex_destroy(&c->lock));
+    sys_check(pthread_mutex_destroy(&c->lock));
     free(c->name);
     free(c);
 }

@@ -15,6 +15,7 @@
 #include "err.h"
 #include "lock.h"
 #include "sched.h"
+#include "sys.h"
 #include "vclock.h"
 #include "xalloc.h"
 
@@ -30,19 +31,6 @@
 enum { GOR_STACK_SIZE = 1 << 20 };
 
 static __thread gor_t *tls_self;
-
-static void must(int rc)
-{
-    if (rc != 0)
-        abort();
-}
-
-static uint64_t monotonic_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* ---- parking ---- */
 
@@ -204,7 +192,7 @@ void sched_emit(rt_t *rt, gor_t *g, event_t *ev)
         g = tls_self;
     ev->gor_id = g ? g->id : 0;
     ev->gor_name = g ? g->name : "";
-    ev->real_ns = monotonic_ns();
+    ev->real_ns = sys_monotonic_ns();
     ev->virt_ns = vclock_at(rt->clock, ev->real_ns);
     fn(rt->observer_ud, ev);
 }
@@ -236,9 +224,9 @@ static bool halt_locked(rt_t *rt, int code, char *text)
 
 static void halt(rt_t *rt, int code, char *text, event_kind_t kind)
 {
-    must(pthread_mutex_lock(&rt->lock));
+    sys_check(pthread_mutex_lock(&rt->lock));
     bool first = halt_locked(rt, code, text);
-    must(pthread_mutex_unlock(&rt->lock));
+    sys_check(pthread_mutex_unlock(&rt->lock));
     if (first && sched_observed(rt)) {
         event_t ev = { .kind = kind, .err = code, .text = rt->failure };
         sched_emit(rt, NULL, &ev);
@@ -276,7 +264,7 @@ static char *append_gor_line(char *buf, const gor_t *g)
 
 static void check_deadlock(rt_t *rt)
 {
-    must(pthread_mutex_lock(&rt->lock));
+    sys_check(pthread_mutex_lock(&rt->lock));
     bool dead = atomic_load(&rt->halt_code) == 0 && atomic_load(&rt->activity) == 0 && rt->gors;
     bool first = false;
     if (dead) {
@@ -286,7 +274,7 @@ static void check_deadlock(rt_t *rt)
         report[strlen(report) - 1] = '\0';
         first = halt_locked(rt, CORE_EDEADLOCK, report);
     }
-    must(pthread_mutex_unlock(&rt->lock));
+    sys_check(pthread_mutex_unlock(&rt->lock));
     if (first && sched_observed(rt)) {
         event_t ev = { .kind = EV_DEADLOCK, .err = CORE_EDEADLOCK, .text = rt->failure };
         sched_emit(rt, NULL, &ev);
@@ -299,7 +287,7 @@ rt_t *rt_new(const char *name)
 {
     rt_t *rt = xcalloc(1, sizeof *rt);
     rt->name = xstrdup(name ? name : "");
-    must(pthread_mutex_init(&rt->lock, NULL));
+    sys_check(pthread_mutex_init(&rt->lock, NULL));
     rt->clock = vclock_new(rt);
     return rt;
 }
@@ -315,7 +303,7 @@ void rt_free(rt_t *rt)
         free(g->name);
         free(g);
     }
-    must(pthread_mutex_destroy(&rt->lock));
+    sys_check(pthread_mutex_destroy(&rt->lock));
     free(rt->failure);
     free(rt->name);
     free(rt);
@@ -330,7 +318,7 @@ static gor_t *gor_register(rt_t *rt, const char *name)
      * right after `go` cannot look like a deadlock. */
     atomic_fetch_add(&rt->activity, 1);
     atomic_fetch_add(&rt->n_gor, 1);
-    must(pthread_mutex_lock(&rt->lock));
+    sys_check(pthread_mutex_lock(&rt->lock));
     g->id = ++rt->next_gor_id;
     gor_t **tail = &rt->gors;
     while (*tail) {
@@ -338,14 +326,14 @@ static gor_t *gor_register(rt_t *rt, const char *name)
         tail = &(*tail)->next;
     }
     *tail = g;
-    must(pthread_mutex_unlock(&rt->lock));
+    sys_check(pthread_mutex_unlock(&rt->lock));
     return g;
 }
 
 static void gor_unlink(gor_t *g)
 {
     rt_t *rt = g->rt;
-    must(pthread_mutex_lock(&rt->lock));
+    sys_check(pthread_mutex_lock(&rt->lock));
     if (g->prev)
         g->prev->next = g->next;
     else
@@ -353,7 +341,7 @@ static void gor_unlink(gor_t *g)
     if (g->next)
         g->next->prev = g->prev;
     g->next = g->prev = NULL;
-    must(pthread_mutex_unlock(&rt->lock));
+    sys_check(pthread_mutex_unlock(&rt->lock));
     atomic_fetch_sub(&rt->n_gor, 1);
 }
 
@@ -383,14 +371,7 @@ static void *gor_main(void *arg)
 {
     gor_t *g = arg;
     /* Signals belong to the UI thread; a goroutine never handles one. */
-    sigset_t all;
-    sigfillset(&all);
-    sigdelset(&all, SIGSEGV);
-    sigdelset(&all, SIGBUS);
-    sigdelset(&all, SIGFPE);
-    sigdelset(&all, SIGILL);
-    sigdelset(&all, SIGABRT);
-    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    sys_block_async_signals(NULL);
     tls_self = g;
     emit_start(g);
     g->fn(g->arg);
@@ -414,10 +395,10 @@ int rt_go(rt_t *rt, gor_t **out, const char *name, void (*fn)(void *), void *arg
         vclock_hold(rt->clock);
     }
     pthread_attr_t attr;
-    must(pthread_attr_init(&attr));
-    must(pthread_attr_setstacksize(&attr, GOR_STACK_SIZE));
+    sys_check(pthread_attr_init(&attr));
+    sys_check(pthread_attr_setstacksize(&attr, GOR_STACK_SIZE));
     int rc = pthread_create(&g->thread, &attr, gor_main, g);
-    must(pthread_attr_destroy(&attr));
+    sys_check(pthread_attr_destroy(&attr));
     if (rc != 0) {
         release_hold(g);
         gor_unlink(g);
@@ -434,7 +415,7 @@ void rt_join(gor_t *g)
 {
     if (!g)
         return;
-    must(pthread_join(g->thread, NULL));
+    sys_check(pthread_join(g->thread, NULL));
     free(g->name);
     free(g);
 }
@@ -466,10 +447,10 @@ int rt_goroutines(rt_t *rt) { return atomic_load(&rt->n_gor); }
 int rt_parked(rt_t *rt)
 {
     int n = 0;
-    must(pthread_mutex_lock(&rt->lock));
+    sys_check(pthread_mutex_lock(&rt->lock));
     for (gor_t *g = rt->gors; g; g = g->next)
         n += atomic_load_explicit(&g->parked, memory_order_relaxed);
-    must(pthread_mutex_unlock(&rt->lock));
+    sys_check(pthread_mutex_unlock(&rt->lock));
     return n;
 }
 

@@ -36,6 +36,7 @@
 
 #include "err.h"
 #include "sched.h"
+#include "sys.h"
 #include "xalloc.h"
 
 #define NOT_PENDING SIZE_MAX
@@ -84,25 +85,12 @@ struct vclock {
     _Atomic int64_t snap_limit; /* the earliest pending timer's `when` */
 };
 
-static uint64_t real_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static int64_t sat_add(int64_t a, int64_t b)
 {
     int64_t r;
     if (__builtin_add_overflow(a, b, &r))
         return b > 0 ? INT64_MAX : INT64_MIN;
     return r;
-}
-
-static void check(int rc)
-{
-    if (rc != 0)
-        abort();
 }
 
 /* ---- clock (vc->lock held) ---- */
@@ -141,7 +129,7 @@ static void publish(vclock_t *vc)
 
 static void rebase(vclock_t *vc)
 {
-    uint64_t real = real_now_ns();
+    uint64_t real = sys_monotonic_ns();
     vc->base_virt = virt_at(vc, real);
     vc->base_real_ns = real;
 }
@@ -250,21 +238,21 @@ static void hold_locked(vclock_t *vc)
 
 void vclock_hold(vclock_t *vc)
 {
-    check(pthread_mutex_lock(&vc->lock));
+    sys_check(pthread_mutex_lock(&vc->lock));
     hold_locked(vc);
-    check(pthread_mutex_unlock(&vc->lock));
+    sys_check(pthread_mutex_unlock(&vc->lock));
 }
 
 void vclock_unhold(vclock_t *vc)
 {
-    check(pthread_mutex_lock(&vc->lock));
+    sys_check(pthread_mutex_lock(&vc->lock));
     if (vc->holds == 1)
         rebase(vc); /* time resumes from where it stood */
     vc->holds--;
     publish(vc);
     if (vc->holds == 0)
-        check(pthread_cond_broadcast(&vc->cond));
-    check(pthread_mutex_unlock(&vc->lock));
+        sys_check(pthread_cond_broadcast(&vc->cond));
+    sys_check(pthread_mutex_unlock(&vc->lock));
 }
 
 /* Pops and runs one due timer; called and returns with vc->lock held. */
@@ -276,7 +264,7 @@ static void fire(vclock_t *vc, vtimer_t *t)
     hold_locked(vc);
     heap_remove(vc, t);
     vc->running = t;
-    check(pthread_mutex_unlock(&vc->lock));
+    sys_check(pthread_mutex_unlock(&vc->lock));
     emit_fired(t, when);
     tls_firing = true;
     t->fn(t->arg);
@@ -285,9 +273,9 @@ static void fire(vclock_t *vc, vtimer_t *t)
     /* Settled before `running` clears, so once vtimer_stop() returns the
      * timer no longer counts as activity. */
     count_pending(t, -1);
-    check(pthread_mutex_lock(&vc->lock));
+    sys_check(pthread_mutex_lock(&vc->lock));
     vc->running = NULL;
-    check(pthread_cond_broadcast(&vc->idle));
+    sys_check(pthread_cond_broadcast(&vc->idle));
 }
 
 /* Sleeps until the real instant at which virtual time reaches `when` at the
@@ -308,21 +296,21 @@ static void wait_until(vclock_t *vc, int64_t when, uint64_t real)
 static void *timer_thread(void *arg)
 {
     vclock_t *vc = arg;
-    check(pthread_mutex_lock(&vc->lock));
+    sys_check(pthread_mutex_lock(&vc->lock));
     while (!vc->quit) {
         bool held_back = vc->holds > 0 && vc->n_heap && vc->heap[0]->when > vc->base_virt;
         if (vc->n_heap == 0 || vc->paused || held_back) {
-            check(pthread_cond_wait(&vc->cond, &vc->lock));
+            sys_check(pthread_cond_wait(&vc->cond, &vc->lock));
             continue;
         }
         vtimer_t *t = vc->heap[0];
-        uint64_t real = real_now_ns();
+        uint64_t real = sys_monotonic_ns();
         if (t->when <= virt_at(vc, real))
             fire(vc, t);
         else
             wait_until(vc, t->when, real);
     }
-    check(pthread_mutex_unlock(&vc->lock));
+    sys_check(pthread_mutex_unlock(&vc->lock));
     return NULL;
 }
 
@@ -331,16 +319,10 @@ static void *timer_thread(void *arg)
  * asynchronous signal blocked. vc->lock held. */
 static void start_thread(vclock_t *vc)
 {
-    sigset_t all, old;
-    sigfillset(&all);
-    sigdelset(&all, SIGSEGV);
-    sigdelset(&all, SIGBUS);
-    sigdelset(&all, SIGFPE);
-    sigdelset(&all, SIGILL);
-    sigdelset(&all, SIGABRT);
-    check(pthread_sigmask(SIG_BLOCK, &all, &old));
+    sigset_t old;
+    sys_block_async_signals(&old);
     int rc = pthread_create(&vc->thread, NULL, timer_thread, vc);
-    check(pthread_sigmask(SIG_SETMASK, &old, NULL));
+    sys_check(pthread_sigmask(SIG_SETMASK, &old, NULL));
     if (rc != 0)
         xalloc_fatal("cannot start the timer thread");
     vc->thread_started = true;
@@ -353,15 +335,15 @@ vclock_t *vclock_new(rt_t *rt)
     vclock_t *vc = xcalloc(1, sizeof *vc);
     vc->rt = rt;
     vc->speed = 1.0;
-    vc->base_real_ns = real_now_ns();
+    vc->base_real_ns = sys_monotonic_ns();
     publish(vc);
     pthread_condattr_t attr;
-    check(pthread_condattr_init(&attr));
-    check(pthread_condattr_setclock(&attr, CLOCK_MONOTONIC));
-    check(pthread_cond_init(&vc->cond, &attr));
-    check(pthread_condattr_destroy(&attr));
-    check(pthread_cond_init(&vc->idle, NULL));
-    check(pthread_mutex_init(&vc->lock, NULL));
+    sys_check(pthread_condattr_init(&attr));
+    sys_check(pthread_condattr_setclock(&attr, CLOCK_MONOTONIC));
+    sys_check(pthread_cond_init(&vc->cond, &attr));
+    sys_check(pthread_condattr_destroy(&attr));
+    sys_check(pthread_cond_init(&vc->idle, NULL));
+    sys_check(pthread_mutex_init(&vc->lock, NULL));
     return vc;
 }
 
@@ -369,16 +351,16 @@ void vclock_free(vclock_t *vc)
 {
     if (!vc)
         return;
-    check(pthread_mutex_lock(&vc->lock));
+    sys_check(pthread_mutex_lock(&vc->lock));
     vc->quit = true;
-    check(pthread_cond_broadcast(&vc->cond));
+    sys_check(pthread_cond_broadcast(&vc->cond));
     bool started = vc->thread_started;
-    check(pthread_mutex_unlock(&vc->lock));
+    sys_check(pthread_mutex_unlock(&vc->lock));
     if (started)
-        check(pthread_join(vc->thread, NULL));
-    check(pthread_cond_destroy(&vc->cond));
-    check(pthread_cond_destroy(&vc->idle));
-    check(pthread_mutex_destroy(&vc->lock));
+        sys_check(pthread_join(vc->thread, NULL));
+    sys_check(pthread_cond_destroy(&vc->cond));
+    sys_check(pthread_cond_destroy(&vc->idle));
+    sys_check(pthread_mutex_destroy(&vc->lock));
     free(vc->heap);
     free(vc);
 }
@@ -399,18 +381,18 @@ int64_t vclock_at(vclock_t *vc, uint64_t real_ns)
     }
 }
 
-int64_t vclock_now(vclock_t *vc) { return vclock_at(vc, real_now_ns()); }
+int64_t vclock_now(vclock_t *vc) { return vclock_at(vc, sys_monotonic_ns()); }
 
 int vclock_set_speed(vclock_t *vc, double speed)
 {
     if (!(speed >= VCLOCK_MIN_SPEED && speed <= VCLOCK_MAX_SPEED))
         return CORE_EINVAL;
-    check(pthread_mutex_lock(&vc->lock));
+    sys_check(pthread_mutex_lock(&vc->lock));
     rebase(vc);
     vc->speed = speed;
     publish(vc);
-    check(pthread_cond_broadcast(&vc->cond));
-    check(pthread_mutex_unlock(&vc->lock));
+    sys_check(pthread_cond_broadcast(&vc->cond));
+    sys_check(pthread_mutex_unlock(&vc->lock));
     return 0;
 }
 
@@ -418,14 +400,14 @@ double vclock_speed(vclock_t *vc) { return atomic_load_explicit(&vc->snap_speed,
 
 static void set_paused(vclock_t *vc, bool paused)
 {
-    check(pthread_mutex_lock(&vc->lock));
+    sys_check(pthread_mutex_lock(&vc->lock));
     if (vc->paused != paused) {
         rebase(vc);
         vc->paused = paused;
         publish(vc);
-        check(pthread_cond_broadcast(&vc->cond));
+        sys_check(pthread_cond_broadcast(&vc->cond));
     }
-    check(pthread_mutex_unlock(&vc->lock));
+    sys_check(pthread_mutex_unlock(&vc->lock));
 }
 
 void vclock_pause(vclock_t *vc) { set_paused(vc, true); }
@@ -434,9 +416,9 @@ void vclock_resume(vclock_t *vc) { set_paused(vc, false); }
 
 bool vclock_paused(vclock_t *vc)
 {
-    check(pthread_mutex_lock(&vc->lock));
+    sys_check(pthread_mutex_lock(&vc->lock));
     bool paused = vc->paused;
-    check(pthread_mutex_unlock(&vc->lock));
+    sys_check(pthread_mutex_unlock(&vc->lock));
     return paused;
 }
 
@@ -469,18 +451,18 @@ static void arm(vtimer_t *t, bool relative, int64_t at)
     vclock_t *vc = t->vc;
     /* Count the new pending timer before it can fire and uncount itself. */
     count_pending(t, 1);
-    check(pthread_mutex_lock(&vc->lock));
+    sys_check(pthread_mutex_lock(&vc->lock));
     bool was_pending = t->idx != NOT_PENDING;
     if (was_pending)
         heap_remove(vc, t);
-    t->when = relative ? sat_add(virt_at(vc, real_now_ns()), at) : at;
+    t->when = relative ? sat_add(virt_at(vc, sys_monotonic_ns()), at) : at;
     t->seq = vc->next_seq++;
     heap_push(vc, t);
     if (!vc->thread_started)
         start_thread(vc);
     if (vc->heap[0] == t)
-        check(pthread_cond_broadcast(&vc->cond));
-    check(pthread_mutex_unlock(&vc->lock));
+        sys_check(pthread_cond_broadcast(&vc->cond));
+    sys_check(pthread_mutex_unlock(&vc->lock));
     if (was_pending)
         count_pending(t, -1);
 }
@@ -493,7 +475,7 @@ bool vtimer_stop(vtimer_t *t)
 {
     vclock_t *vc = t->vc;
     long removed = 0;
-    check(pthread_mutex_lock(&vc->lock));
+    sys_check(pthread_mutex_lock(&vc->lock));
     bool on_timer_thread = vc->thread_started && pthread_equal(pthread_self(), vc->thread);
     /* A callback that re-arms its timer while we wait makes it pending
      * again, hence the loop: leave only when it is neither pending nor
@@ -505,9 +487,9 @@ bool vtimer_stop(vtimer_t *t)
         }
         if (vc->running != t || on_timer_thread)
             break;
-        check(pthread_cond_wait(&vc->idle, &vc->lock));
+        sys_check(pthread_cond_wait(&vc->idle, &vc->lock));
     }
-    check(pthread_mutex_unlock(&vc->lock));
+    sys_check(pthread_mutex_unlock(&vc->lock));
     if (removed)
         count_pending(t, -removed);
     return removed > 0;
@@ -554,10 +536,10 @@ static void emit_sleep(rt_t *rt, gor_t *g, const vtimer_t *t, int err)
 static void wake_sleeper(void *arg)
 {
     sleeper_t *s = arg;
-    check(pthread_mutex_lock(&s->lock));
+    sys_check(pthread_mutex_lock(&s->lock));
     if (sched_claim(s->g))
         sched_ready(s->g, 0);
-    check(pthread_mutex_unlock(&s->lock));
+    sys_check(pthread_mutex_unlock(&s->lock));
 }
 
 int vclock_sleep(rt_t *rt, int64_t d)
@@ -571,18 +553,18 @@ int vclock_sleep(rt_t *rt, int64_t d)
     if (rc != 0)
         return rc;
     sleeper_t s = {.g = g};
-    check(pthread_mutex_init(&s.lock, NULL));
-    check(pthread_mutex_lock(&s.lock));
+    sys_check(pthread_mutex_init(&s.lock, NULL));
+    sys_check(pthread_mutex_lock(&s.lock));
     vtimer_t *t = vtimer_after_func(rt, "sleep", d, wake_sleeper, &s);
     emit_sleep(rt, g, t, 0);
     sched_parking(g);
-    check(pthread_mutex_unlock(&s.lock));
+    sys_check(pthread_mutex_unlock(&s.lock));
     int r = sched_park(g);
     if (r < 0)
         emit_sleep(rt, g, t, r);
     /* Also waits for a wake_sleeper() still running, so `s` may go. */
     vtimer_free(t);
-    check(pthread_mutex_destroy(&s.lock));
+    sys_check(pthread_mutex_destroy(&s.lock));
     return r < 0 ? r : 0;
 }
 

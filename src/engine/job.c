@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/sys.h"
 #include "core/xalloc.h"
 
 /* splitmix64: a good 64-bit mix, so (seed, id, stream) -> independent draws. */
@@ -116,13 +117,6 @@ uint64_t spin_work(uint64_t iterations, uint64_t x)
     return x;
 }
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static double calibrated;
 static pthread_once_t calibrate_once = PTHREAD_ONCE_INIT;
 
@@ -132,10 +126,10 @@ static void calibrate(void)
     uint64_t iterations = 1 << 20;
     double best = 0;
     for (int i = 0; i < 5; i++) {
-        uint64_t t0 = now_ns();
+        uint64_t t0 = sys_monotonic_ns();
         volatile uint64_t sink = spin_work(iterations, t0);
         (void)sink;
-        uint64_t ns = now_ns() - t0;
+        uint64_t ns = sys_monotonic_ns() - t0;
         double per_ms = (double)iterations * 1e6 / (double)(ns ? ns : 1);
         if (per_ms > best)
             best = per_ms;

@@ -28,6 +28,7 @@
 #include "core/ctx.h"
 #include "core/err.h"
 #include "core/rt.h"
+#include "core/sys.h"
 #include "core/ticker.h"
 #include "core/vclock.h"
 #include "core/wg.h"
@@ -96,19 +97,6 @@ struct pool {
     void *sink_ud;
     _Atomic int outcome; /* pool_outcome_t, set by the supervisor at the end */
 };
-
-static void must(int rc)
-{
-    if (rc != 0)
-        abort();
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* ---- configuration ---- */
 
@@ -207,7 +195,7 @@ static void publish_at(pool_t *p, pevent_t *ev, uint64_t real, int64_t virt)
 
 static void publish(pool_t *p, pevent_t *ev)
 {
-    uint64_t real = now_ns();
+    uint64_t real = sys_monotonic_ns();
     publish_at(p, ev, real, vclock_at(rt_clock(p->rt), real));
 }
 
@@ -358,28 +346,28 @@ static void gate(pool_t *p)
 {
     if (!atomic_load_explicit(&p->gate_closed, memory_order_acquire))
         return;
-    must(pthread_mutex_lock(&p->gate_lock));
+    sys_check(pthread_mutex_lock(&p->gate_lock));
     while (atomic_load(&p->gate_closed) && p->step_tokens == 0 && !rt_halted(p->rt))
-        must(pthread_cond_wait(&p->gate_cond, &p->gate_lock));
+        sys_check(pthread_cond_wait(&p->gate_cond, &p->gate_lock));
     if (atomic_load(&p->gate_closed) && p->step_tokens > 0)
         p->step_tokens--;
-    must(pthread_mutex_unlock(&p->gate_lock));
+    sys_check(pthread_mutex_unlock(&p->gate_lock));
 }
 
 static void gate_open_all(pool_t *p)
 {
-    must(pthread_mutex_lock(&p->gate_lock));
-    must(pthread_cond_broadcast(&p->gate_cond));
-    must(pthread_mutex_unlock(&p->gate_lock));
+    sys_check(pthread_mutex_lock(&p->gate_lock));
+    sys_check(pthread_cond_broadcast(&p->gate_cond));
+    sys_check(pthread_mutex_unlock(&p->gate_lock));
 }
 
 void pool_pause(pool_t *p)
 {
-    must(pthread_mutex_lock(&p->gate_lock));
+    sys_check(pthread_mutex_lock(&p->gate_lock));
     bool was = atomic_exchange(&p->gate_closed, true);
     p->step_tokens = 0;
     vclock_pause(rt_clock(p->rt));
-    must(pthread_mutex_unlock(&p->gate_lock));
+    sys_check(pthread_mutex_unlock(&p->gate_lock));
     if (!was) {
         pevent_t ev = { .kind = PE_PAUSE, .actor = self_actor(), .ok = 1 };
         publish(p, &ev);
@@ -388,12 +376,12 @@ void pool_pause(pool_t *p)
 
 void pool_resume(pool_t *p)
 {
-    must(pthread_mutex_lock(&p->gate_lock));
+    sys_check(pthread_mutex_lock(&p->gate_lock));
     bool was = atomic_exchange(&p->gate_closed, false);
     atomic_store(&p->stepping, false);
     vclock_resume(rt_clock(p->rt));
-    must(pthread_cond_broadcast(&p->gate_cond));
-    must(pthread_mutex_unlock(&p->gate_lock));
+    sys_check(pthread_cond_broadcast(&p->gate_cond));
+    sys_check(pthread_mutex_unlock(&p->gate_lock));
     if (was) {
         pevent_t ev = { .kind = PE_PAUSE, .ok = 0 };
         publish(p, &ev);
@@ -419,15 +407,15 @@ int64_t pool_now(pool_t *p) { return vclock_now(rt_clock(p->rt)); }
  * collector sees the next event of the run, then stops again. */
 void pool_step(pool_t *p)
 {
-    must(pthread_mutex_lock(&p->gate_lock));
+    sys_check(pthread_mutex_lock(&p->gate_lock));
     if (atomic_load(&p->gate_closed)) {
         p->step_tokens = 1;
         atomic_store(&p->step_from, atomic_load(&p->bus.head));
         atomic_store(&p->stepping, true);
         vclock_resume(rt_clock(p->rt));
-        must(pthread_cond_broadcast(&p->gate_cond));
+        sys_check(pthread_cond_broadcast(&p->gate_cond));
     }
-    must(pthread_mutex_unlock(&p->gate_lock));
+    sys_check(pthread_mutex_unlock(&p->gate_lock));
 }
 
 /* Collector side of a step: the first event after the step stops the clock. */
@@ -437,12 +425,12 @@ static void step_seen(pool_t *p, const pevent_t *ev)
         return;
     if (ev->kind == PE_PAUSE || ev->kind == PE_NOTE)
         return;
-    must(pthread_mutex_lock(&p->gate_lock));
+    sys_check(pthread_mutex_lock(&p->gate_lock));
     if (atomic_load(&p->stepping) && atomic_load(&p->gate_closed)) {
         vclock_pause(rt_clock(p->rt));
         atomic_store(&p->stepping, false);
     }
-    must(pthread_mutex_unlock(&p->gate_lock));
+    sys_check(pthread_mutex_unlock(&p->gate_lock));
 }
 
 int pool_set_speed(pool_t *p, double speed)
@@ -460,21 +448,21 @@ double pool_speed(pool_t *p) { return vclock_speed(rt_clock(p->rt)); }
 
 static void emit_plan(pool_t *p, pevent_kind_t kind)
 {
-    must(pthread_mutex_lock(&p->plan_lock));
+    sys_check(pthread_mutex_lock(&p->plan_lock));
     int64_t n = p->jobs_planned;
     int w = p->launched ? p->running_workers : p->workers_wanted;
-    must(pthread_mutex_unlock(&p->plan_lock));
+    sys_check(pthread_mutex_unlock(&p->plan_lock));
     emit(p, kind, 0, n, w, job_ideal_makespan(&p->cfg, n, w));
 }
 
 /* The producer's next job, or 0 when all planned jobs are sent. */
 static int64_t take_job_id(pool_t *p)
 {
-    must(pthread_mutex_lock(&p->plan_lock));
+    sys_check(pthread_mutex_lock(&p->plan_lock));
     int64_t id = p->next_job <= p->jobs_planned ? p->next_job++ : 0;
     if (!id)
         p->producer_finished = true;
-    must(pthread_mutex_unlock(&p->plan_lock));
+    sys_check(pthread_mutex_unlock(&p->plan_lock));
     return id;
 }
 
@@ -670,9 +658,9 @@ static void produce(pool_t *p)
             vclock_sleep(p->rt, p->cfg.interval) != 0)
             break;
     }
-    must(pthread_mutex_lock(&p->plan_lock));
+    sys_check(pthread_mutex_lock(&p->plan_lock));
     p->producer_finished = true;
-    must(pthread_mutex_unlock(&p->plan_lock));
+    sys_check(pthread_mutex_unlock(&p->plan_lock));
     if (p->cfg.mistake != MISTAKE_FORGET_CLOSE && !rt_halted(p->rt) && !chan_closed(p->jobs))
         chan_close(p->jobs);
 }
@@ -696,9 +684,9 @@ static char *worker_name(int index) { return xasprintf("worker %d", index); }
 /* wg.Add(1); go worker(k). Returns 0 or a CORE_E* code. */
 static int start_worker(pool_t *p)
 {
-    must(pthread_mutex_lock(&p->plan_lock));
+    sys_check(pthread_mutex_lock(&p->plan_lock));
     if (p->n_workers >= MAX_WORKERS_EVER || p->running_workers >= POOL_MAX_WORKERS) {
-        must(pthread_mutex_unlock(&p->plan_lock));
+        sys_check(pthread_mutex_unlock(&p->plan_lock));
         return CORE_EINVAL;
     }
     worker_t *w = xcalloc(1, sizeof *w);
@@ -710,7 +698,7 @@ static int start_worker(pool_t *p)
     p->workers = xrealloc(p->workers, (size_t)(p->n_workers + 1) * sizeof *p->workers);
     p->workers[p->n_workers++] = w;
     p->running_workers++;
-    must(pthread_mutex_unlock(&p->plan_lock));
+    sys_check(pthread_mutex_unlock(&p->plan_lock));
     pevent_t decl = { .kind = PE_OBJECT, .obj = (uint16_t)(EOBJ_QUIT0 + w->index), .value = OR_QUIT, .aux = w->index };
     publish(p, &decl);
     wg_add(p->wg, 1);
@@ -727,9 +715,9 @@ static int start_worker(pool_t *p)
 static int collect_count(pool_t *p)
 {
     for (int64_t got = 0;; got++) {
-        must(pthread_mutex_lock(&p->plan_lock));
+        sys_check(pthread_mutex_lock(&p->plan_lock));
         int64_t planned = p->jobs_planned;
-        must(pthread_mutex_unlock(&p->plan_lock));
+        sys_check(pthread_mutex_unlock(&p->plan_lock));
         if (got >= planned)
             return 0;
         gate(p);
@@ -785,17 +773,17 @@ static void main_returns(pool_t *p)
 static void start_first_workers(pool_t *p)
 {
     for (;;) {
-        must(pthread_mutex_lock(&p->plan_lock));
+        sys_check(pthread_mutex_lock(&p->plan_lock));
         bool more = p->n_workers < p->workers_wanted;
         if (!more)
             p->launched = true;
-        must(pthread_mutex_unlock(&p->plan_lock));
+        sys_check(pthread_mutex_unlock(&p->plan_lock));
         if (!more || start_worker(p) != 0)
             break;
     }
-    must(pthread_mutex_lock(&p->plan_lock));
+    sys_check(pthread_mutex_lock(&p->plan_lock));
     p->launched = true;
-    must(pthread_mutex_unlock(&p->plan_lock));
+    sys_check(pthread_mutex_unlock(&p->plan_lock));
 }
 
 static void main_main(void *arg)
@@ -840,12 +828,12 @@ static void main_main(void *arg)
 
 int pool_add_worker(pool_t *p)
 {
-    must(pthread_mutex_lock(&p->plan_lock));
+    sys_check(pthread_mutex_lock(&p->plan_lock));
     bool launched = p->launched;
     bool none_left = launched && p->running_workers == 0;
     if (!launched && p->workers_wanted < POOL_MAX_WORKERS)
         p->workers_wanted++; /* main has not started its workers yet: one more */
-    must(pthread_mutex_unlock(&p->plan_lock));
+    sys_check(pthread_mutex_unlock(&p->plan_lock));
     if (!launched) {
         emit_plan(p, PE_PLAN);
         return 0;
@@ -868,7 +856,7 @@ int pool_add_worker(pool_t *p)
 int pool_retire_worker(pool_t *p)
 {
     worker_t *victim = NULL;
-    must(pthread_mutex_lock(&p->plan_lock));
+    sys_check(pthread_mutex_lock(&p->plan_lock));
     if (p->cfg.worker_form == WORKER_SELECT) {
         for (int i = p->n_workers - 1; i >= 0 && !victim; i--) {
             worker_t *w = p->workers[i];
@@ -883,7 +871,7 @@ int pool_retire_worker(pool_t *p)
     bool unlaunched = !p->launched && p->workers_wanted > 1 && p->cfg.worker_form == WORKER_SELECT;
     if (unlaunched)
         p->workers_wanted--; /* main has not started them yet: one fewer */
-    must(pthread_mutex_unlock(&p->plan_lock));
+    sys_check(pthread_mutex_unlock(&p->plan_lock));
     if (unlaunched) {
         emit_plan(p, PE_PLAN);
         return 0;
@@ -901,11 +889,11 @@ int pool_add_jobs(pool_t *p, int64_t n)
 {
     if (n <= 0)
         return CORE_EINVAL;
-    must(pthread_mutex_lock(&p->plan_lock));
+    sys_check(pthread_mutex_lock(&p->plan_lock));
     bool open = !p->producer_finished && p->jobs_planned + n <= POOL_MAX_JOBS;
     if (open)
         p->jobs_planned += n;
-    must(pthread_mutex_unlock(&p->plan_lock));
+    sys_check(pthread_mutex_unlock(&p->plan_lock));
     if (!open) {
         emit_note(p, chan_closed(p->jobs) ? NOTE_JOBS_CLOSED : NOTE_PRODUCER_DONE, 0);
         return CORE_EINVAL;
@@ -918,11 +906,11 @@ int pool_add_jobs(pool_t *p, int64_t n)
  * closing jobs; if the producer is already gone, closes jobs directly. */
 int pool_close_jobs(pool_t *p)
 {
-    must(pthread_mutex_lock(&p->plan_lock));
+    sys_check(pthread_mutex_lock(&p->plan_lock));
     bool producing = !p->producer_finished;
     if (producing)
         p->jobs_planned = p->next_job - 1;
-    must(pthread_mutex_unlock(&p->plan_lock));
+    sys_check(pthread_mutex_unlock(&p->plan_lock));
     if (producing) {
         emit_plan(p, PE_PLAN);
         return 0;
@@ -968,9 +956,9 @@ static void *supervise(void *arg)
     gate_open_all(p);
     rt_join(p->producer_g);
     rt_join(p->closer_g);
-    must(pthread_mutex_lock(&p->plan_lock));
+    sys_check(pthread_mutex_lock(&p->plan_lock));
     int n = p->n_workers;
-    must(pthread_mutex_unlock(&p->plan_lock));
+    sys_check(pthread_mutex_unlock(&p->plan_lock));
     for (int i = 0; i < n; i++)
         rt_join(p->workers[i]->g);
     atomic_store(&p->outcome, outcome);
@@ -1003,10 +991,10 @@ static bool remember(pool_t *p, const pevent_t *ev)
  * say that what it replays is not the whole run. */
 static void deliver(pool_t *p, const pevent_t *ev)
 {
-    must(pthread_mutex_lock(&p->lock));
+    sys_check(pthread_mutex_lock(&p->lock));
     model_apply(&p->model, ev);
     bool trimmed = remember(p, ev);
-    must(pthread_mutex_unlock(&p->lock));
+    sys_check(pthread_mutex_unlock(&p->lock));
     step_seen(p, ev);
     if (p->sink)
         p->sink(p->sink_ud, ev, &p->model);
@@ -1057,10 +1045,10 @@ pool_t *pool_new(const pool_config_t *cfg, char *err, size_t errlen)
     p->jobs_planned = p->cfg.jobs;
     p->next_job = 1;
     p->workers_wanted = p->cfg.workers;
-    must(pthread_mutex_init(&p->lock, NULL));
-    must(pthread_mutex_init(&p->plan_lock, NULL));
-    must(pthread_mutex_init(&p->gate_lock, NULL));
-    must(pthread_cond_init(&p->gate_cond, NULL));
+    sys_check(pthread_mutex_init(&p->lock, NULL));
+    sys_check(pthread_mutex_init(&p->plan_lock, NULL));
+    sys_check(pthread_mutex_init(&p->gate_lock, NULL));
+    sys_check(pthread_cond_init(&p->gate_cond, NULL));
     model_init(&p->model);
     model_init(&p->base);
     if (p->cfg.history)
@@ -1092,10 +1080,10 @@ int pool_start(pool_t *p)
     if (p->started)
         return CORE_EINVAL;
     p->started = true;
-    p->start_real = now_ns();
+    p->start_real = sys_monotonic_ns();
     if (p->cfg.start_paused)
         pool_pause(p);
-    must(pthread_create(&p->collector, NULL, collect, p));
+    sys_check(pthread_create(&p->collector, NULL, collect, p));
     p->jobs = chan_new(p->rt, "jobs", sizeof(job_t), (size_t)p->cfg.jobs_cap);
     p->results = chan_new(p->rt, "results", sizeof(result_t), (size_t)p->cfg.results_cap);
     p->wg = wg_new(p->rt, "wg");
@@ -1124,7 +1112,7 @@ int pool_start(pool_t *p)
         publish(p, &end);
         return rc;
     }
-    must(pthread_create(&p->supervisor, NULL, supervise, p));
+    sys_check(pthread_create(&p->supervisor, NULL, supervise, p));
     return 0;
 }
 
@@ -1134,8 +1122,8 @@ void pool_wait(pool_t *p)
         return;
     p->waited = true;
     if (p->main_g)
-        must(pthread_join(p->supervisor, NULL));
-    must(pthread_join(p->collector, NULL));
+        sys_check(pthread_join(p->supervisor, NULL));
+    sys_check(pthread_join(p->collector, NULL));
 }
 
 bool pool_finished(pool_t *p) { return atomic_load(&p->finished); }
@@ -1149,8 +1137,8 @@ void pool_abort(pool_t *p)
     vclock_resume(rt_clock(p->rt));
 }
 
-void pool_lock(pool_t *p) { must(pthread_mutex_lock(&p->lock)); }
-void pool_unlock(pool_t *p) { must(pthread_mutex_unlock(&p->lock)); }
+void pool_lock(pool_t *p) { sys_check(pthread_mutex_lock(&p->lock)); }
+void pool_unlock(pool_t *p) { sys_check(pthread_mutex_unlock(&p->lock)); }
 const model_t *pool_model(const pool_t *p) { return &p->model; }
 size_t pool_history_len(const pool_t *p) { return p->hist_len; }
 
