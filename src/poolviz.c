@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "lesson/cmd.h"
 #include "tui/tui.h"
 
 typedef struct {
@@ -29,11 +30,22 @@ static int cmd_replay(int argc, char **argv)
     return tui_replay(argv[1]);
 }
 
+static int cmd_lesson(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--check") == 0)
+            return lesson_cmd_check(argc, argv);
+    return cli_usage_error("lesson: the live lesson view is not built yet; "
+                           "'poolviz lesson --check NAME' runs one headless");
+}
+
 /* The dispatch point: each area adds its commands here. */
 static const command_t commands[] = {
     { "play", cmd_play, "watch a run live in the terminal (the default without arguments)" },
     { "replay", cmd_replay, "play a recorded run (poolviz run --format jsonl) back live" },
     { "run", cmd_run, "run one experiment and print what happens" },
+    { "lessons", lesson_cmd_list, "list the installed lessons" },
+    { "lesson", cmd_lesson, "--check NAME|FILE...: run lessons headless and verify every claim" },
     { "sweep", cmd_sweep, "run a workload with 1..N workers and chart the speedup" },
     { "demo", cmd_run, "the same as run (the name of the first versions)" },
 };

@@ -1,0 +1,22 @@
+/* cmd.h - the lesson subcommands of poolviz.
+ *
+ *   poolviz lessons                      lesson_cmd_list
+ *   poolviz lesson --check NAME|FILE...  lesson_cmd_check
+ *
+ * Both take argv as main does from the subcommand on: argv[0] is the
+ * subcommand's name ("lessons", "lesson") and is skipped. Lessons are found
+ * in $POOLVIZ_LESSONS, ./lessons, then $(pkgdatadir)/lessons. */
+#ifndef POOLVIZ_LESSON_CMD_H
+#define POOLVIZ_LESSON_CMD_H
+
+/* Returns 0. */
+int lesson_cmd_list(int argc, char **argv);
+/* Returns 0 when every step of every lesson passed, 1 on a failure, 64 on a
+ * usage error or a lesson that cannot be found. */
+int lesson_cmd_check(int argc, char **argv);
+
+/* The file of a lesson given by path, file name, name without its number
+ * ("close-jobs") or number ("2"); NULL if none. Free the result. */
+char *lesson_find(const char *name);
+
+#endif

@@ -1,0 +1,655 @@
+/* lesson.c - the lesson parser's structure: lines, keywords, the code block
+ * and its labels, marks, steps, asks; the diagnostics and their printing.
+ * What follows a keyword on an action line is read by values.c.
+ *
+ * The parser never stops at an error: it records it and reads on, so an
+ * author fixes a file in one round. Any bytes are input (the fuzz target feeds
+ * it garbage): lines are bounded by the buffer, never by a NUL. */
+#include "lesson/lesson.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "lesson/parse.h"
+
+enum { MAX_DIAGS = 100 };
+
+/* ---- diagnostics ---- */
+
+void lp_err(lp_t *p, size_t at, size_t width, const char *fmt, ...)
+{
+    lesson_t *l = p->l;
+    if (l->n_diags >= MAX_DIAGS) {
+        l->too_many_diags = true;
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    char buf[512];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    size_t len = strlen(p->line);
+    if (at > len)
+        at = len;
+    if (width == 0)
+        width = 1;
+    /* The caret line copies the tabs before the column, so it lines up
+     * whatever the reader's tab width. */
+    char *caret = xmalloc(at + width + 1);
+    for (size_t i = 0; i < at; i++)
+        caret[i] = p->line[i] == '\t' ? '\t' : ' ';
+    caret[at] = '^';
+    for (size_t i = 1; i < width; i++)
+        caret[at + i] = '~';
+    caret[at + width] = '\0';
+    l->diags = xrealloc(l->diags, (size_t)(l->n_diags + 1) * sizeof *l->diags);
+    l->diags[l->n_diags++] = (lesson_diag_t){
+        .line = p->lineno,
+        .col = (int)at + 1,
+        .message = xstrdup(buf),
+        /* A whole-lesson error has no line to show. */
+        .text = p->line[0] ? xasprintf("%s\n%s", p->line, caret) : xstrdup(""),
+    };
+    free(caret);
+}
+
+void lesson_print_diags(const lesson_t *l, FILE *out)
+{
+    for (int i = 0; i < l->n_diags; i++)
+        fprintf(out, "%s:%d:%d: %s\n%s%s", l->file, l->diags[i].line, l->diags[i].col, l->diags[i].message,
+                l->diags[i].text, l->diags[i].text[0] ? "\n" : "");
+    if (l->too_many_diags)
+        fprintf(out, "%s: too many errors; the first %d are shown\n", l->file, MAX_DIAGS);
+    if (l->n_diags)
+        fprintf(out, "%d error%s in %s\n", l->n_diags, l->n_diags == 1 ? "" : "s", l->file);
+}
+
+/* ---- the parser's state across lines ---- */
+
+typedef struct {
+    lp_t lp;
+    int title_line, code_line;
+    bool in_code;
+    bool used_labels;      /* a mark or a step came: the code block is too late */
+    lesson_step_t *step;   /* the current step */
+    int ask;               /* index of the step's open ask action, or -1 */
+} parser_t;
+
+static lesson_action_t *add_action(parser_t *ps, lesson_action_kind_t kind)
+{
+    lesson_step_t *s = ps->step;
+    s->actions = xrealloc(s->actions, (size_t)(s->n_actions + 1) * sizeof *s->actions);
+    lesson_action_t *a = &s->actions[s->n_actions++];
+    memset(a, 0, sizeof *a);
+    a->kind = kind;
+    a->line = ps->lp.lineno;
+    a->source = xstrdup(ps->lp.line);
+    return a;
+}
+
+/* Appends text to *dst, separated by sep when both are non-empty. */
+static void append(char **dst, const char *sep, const char *text)
+{
+    char *old = *dst;
+    *dst = old && *old ? xasprintf("%s%s%s", old, sep, text) : xstrdup(text);
+    free(old);
+}
+
+/* ---- the code block ---- */
+
+static bool is_label_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+static int find_label(const lesson_t *l, const char *name, size_t len)
+{
+    for (int i = 0; i < l->n_labels; i++)
+        if (strlen(l->labels[i].name) == len && memcmp(l->labels[i].name, name, len) == 0)
+            return i;
+    return -1;
+}
+
+/* A code line ending in a Go comment whose last word is @label carries that
+ * label; the marker (and a comment left empty) is not shown. */
+static void code_line(parser_t *ps)
+{
+    lesson_t *l = ps->lp.l;
+    const char *s = ps->lp.line;
+    size_t end = strlen(s);
+    while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '\t'))
+        end--;
+    size_t at = end;
+    while (at > 0 && is_label_char(s[at - 1]))
+        at--;
+    int label = -1;
+    size_t shown = strlen(s);
+    const char *slashes = NULL;
+    if (at > 0 && s[at - 1] == '@' && at < end && (at == 1 || s[at - 2] == ' ' || s[at - 2] == '\t' || s[at - 2] == '/')) {
+        for (const char *q = s; q + 1 < s + at - 1; q++)
+            if (q[0] == '/' && q[1] == '/')
+                slashes = q;
+    }
+    if (slashes) {
+        int dup = find_label(l, s + at, end - at);
+        if (dup >= 0) {
+            lp_err(&ps->lp, at - 1, end - at + 1, "label '%.*s' is already on code line %d", (int)(end - at), s + at,
+                   l->labels[dup].line + 1);
+        } else {
+            l->labels = xrealloc(l->labels, (size_t)(l->n_labels + 1) * sizeof *l->labels);
+            l->labels[l->n_labels] = (lesson_label_t){ .name = tok_dup(&ps->lp, (tok_t){ at, end - at }), .line = l->n_code };
+            label = l->n_labels++;
+        }
+        shown = at - 1;
+        /* Nothing but blanks between // and the marker: drop the comment. */
+        size_t k = (size_t)(slashes - s) + 2;
+        while (k < shown && (s[k] == ' ' || s[k] == '\t'))
+            k++;
+        if (k == shown)
+            shown = (size_t)(slashes - s);
+        while (shown > 0 && (s[shown - 1] == ' ' || s[shown - 1] == '\t'))
+            shown--;
+    }
+    l->code = xrealloc(l->code, (size_t)(l->n_code + 1) * sizeof *l->code);
+    l->code[l->n_code++] = (lesson_code_line_t){ .text = tok_dup(&ps->lp, (tok_t){ 0, shown }), .label = label };
+}
+
+/* ---- keywords ---- */
+
+typedef enum {
+    K_TITLE, K_SUMMARY, K_CODE, K_MARK, K_STEP, K_SAY, K_ASK, K_CHOICE, K_ANSWER, K_WHY, K_CONFIGURE, K_START,
+    K_RUN, K_ADD_WORKER, K_RETIRE_WORKER, K_ADD_JOBS, K_CLOSE_JOBS, K_CANCEL, K_SPEED, K_PAUSE, K_EXPECT, K_END,
+    K_COUNT
+} keyword_t;
+
+static const char *const keywords[K_COUNT] = {
+    "title", "summary", "code", "mark", "step", "say", "ask", "choice", "answer", "why", "configure", "start",
+    "run", "add-worker", "retire-worker", "add-jobs", "close-jobs", "cancel", "speed", "pause", "expect", "end",
+};
+
+/* Keywords followed by ':' and text; the others take words. */
+static bool takes_colon(keyword_t k)
+{
+    return k == K_TITLE || k == K_SUMMARY || k == K_CODE || k == K_STEP || k == K_SAY || k == K_ASK ||
+           k == K_CHOICE || k == K_ANSWER || k == K_WHY;
+}
+
+/* The text after "keyword:", blanks trimmed. */
+static char *rest_text(lp_t *p)
+{
+    while (p->line[p->pos] == ' ' || p->line[p->pos] == '\t')
+        p->pos++;
+    size_t end = strlen(p->line);
+    while (end > p->pos && (p->line[end - 1] == ' ' || p->line[end - 1] == '\t'))
+        end--;
+    char *t = tok_dup(p, (tok_t){ p->pos, end - p->pos });
+    p->pos = strlen(p->line);
+    return t;
+}
+
+/* Checks the open ask of the step once it is complete. */
+static void close_ask(parser_t *ps)
+{
+    if (ps->ask < 0)
+        return;
+    lesson_action_t *a = &ps->step->actions[ps->ask];
+    lp_t at = ps->lp;
+    at.lineno = a->line;
+    at.line = a->source;
+    size_t col = (size_t)(strstr(a->source, "ask") - a->source);
+    if (a->ask.n_choices < 2)
+        lp_err(&at, col, 3, "an ask needs at least two choices (choice: and answer: lines)");
+    if (a->ask.answer < 0)
+        lp_err(&at, col, 3, "an ask needs one `answer:` line: the right choice");
+    if (!a->ask.why)
+        lp_err(&at, col, 3, "an ask needs a `why:` line explaining the answer");
+    ps->ask = -1;
+}
+
+static void new_step(parser_t *ps, size_t kw_at)
+{
+    lp_t *p = &ps->lp;
+    lesson_t *l = p->l;
+    close_ask(ps);
+    tok_t num;
+    size_t colon = (size_t)(strchr(p->line + p->pos, ':') ? strchr(p->line + p->pos, ':') - p->line : 0);
+    int64_t n = 0;
+    int want = l->n_steps + 1;
+    if (!colon || !lp_word(p, &num) || num.at >= colon || !lp_int(p->line + num.at, colon - num.at, &n)) {
+        lp_err(p, kw_at, 4, "expected `step %d: TITLE`", want);
+        n = want;
+    } else if (n != want) {
+        lp_err(p, num.at, colon - num.at, "expected step %d here, found step %lld", want, (long long)n);
+    }
+    if (colon)
+        p->pos = colon + 1;
+    char *title = colon ? rest_text(p) : xstrdup("");
+    if (colon && !*title)
+        lp_err(p, colon, 1, "a step needs a title after the ':'");
+    l->steps = xrealloc(l->steps, (size_t)(l->n_steps + 1) * sizeof *l->steps);
+    ps->step = &l->steps[l->n_steps++];
+    *ps->step = (lesson_step_t){ .number = want, .title = title, .line = p->lineno };
+    ps->used_labels = true;
+}
+
+/* choice:, answer:, why: add to the step's open ask. */
+static void ask_part(parser_t *ps, keyword_t k, size_t kw_at)
+{
+    lp_t *p = &ps->lp;
+    char *text = rest_text(p);
+    if (ps->ask < 0) {
+        lp_err(p, kw_at, strlen(keywords[k]), "`%s:` belongs to an `ask:` earlier in the same step", keywords[k]);
+        free(text);
+        return;
+    }
+    lesson_ask_t *q = &ps->step->actions[ps->ask].ask;
+    if (!*text && k != K_WHY) {
+        lp_err(p, kw_at, strlen(keywords[k]), "`%s:` needs the text of a choice", keywords[k]);
+        free(text);
+        return;
+    }
+    if (k == K_WHY) {
+        append(&q->why, " ", text);
+        free(text);
+        return;
+    }
+    if (k == K_ANSWER && q->answer >= 0)
+        lp_err(p, kw_at, 6, "this ask already has its answer (choice %d); mark the others `choice:`", q->answer + 1);
+    else if (k == K_ANSWER)
+        q->answer = q->n_choices;
+    q->choices = xrealloc(q->choices, (size_t)(q->n_choices + 1) * sizeof *q->choices);
+    q->choices[q->n_choices++] = text;
+}
+
+static void mark_line(parser_t *ps)
+{
+    static const char *const who_names[] = { "main", "producer", "closer", "worker" };
+    static const char *const usage = "expected `mark WHO STATE -> LABEL`, e.g. `mark worker waiting-job -> recv`";
+    lp_t *p = &ps->lp;
+    lesson_t *l = p->l;
+    ps->used_labels = true;
+    tok_t who, state, arrow, label;
+    if (!lp_word(p, &who) || !lp_word(p, &state) || !lp_word(p, &arrow) || !lp_word(p, &label)) {
+        lp_err(p, 0, 4, "%s", usage);
+        return;
+    }
+    int w = lp_lookup(p->line + who.at, who.len, who_names, 4);
+    if (w < 0) {
+        lp_unknown(p, who, "goroutine", who_names, 4);
+        return;
+    }
+    lesson_mark_t m = { .who = (pool_role_t)w, .state = -1, .label = -1 };
+    const char *names[(int)WS_COUNT > (int)LW_COUNT ? (int)WS_COUNT : (int)LW_COUNT];
+    size_t n = m.who == ROLE_WORKER ? WS_COUNT : LW_COUNT;
+    for (size_t i = 0; i < n; i++)
+        names[i] = m.who == ROLE_WORKER ? lesson_state_keyword((worker_state_t)i) : lesson_where_name((lesson_where_t)i);
+    m.state = lp_lookup(p->line + state.at, state.len, names, n);
+    if (m.state < 0)
+        lp_unknown(p, state, m.who == ROLE_WORKER ? "worker state" : "state", names, n);
+    if (!tok_is(p, arrow, "->")) {
+        lp_err(p, arrow.at, arrow.len, "%s", usage);
+        return;
+    }
+    m.label = lp_label(p, label);
+    lp_expect_end(p, "the label");
+    if (m.state < 0 || m.label < 0)
+        return;
+    for (int i = 0; i < l->n_marks; i++)
+        if (l->marks[i].who == m.who && l->marks[i].state == m.state)
+            lp_err(p, state.at, state.len, "%s %s is already marked", who_names[w], names[m.state]);
+    l->marks = xrealloc(l->marks, (size_t)(l->n_marks + 1) * sizeof *l->marks);
+    l->marks[l->n_marks++] = m;
+}
+
+/* The words after an action keyword. */
+static void action_line(parser_t *ps, keyword_t k, size_t kw_at)
+{
+    static const lesson_action_kind_t simple[K_COUNT] = {
+        [K_START] = LA_START, [K_ADD_WORKER] = LA_ADD_WORKER, [K_RETIRE_WORKER] = LA_RETIRE_WORKER,
+        [K_CLOSE_JOBS] = LA_CLOSE_JOBS, [K_CANCEL] = LA_CANCEL, [K_PAUSE] = LA_PAUSE,
+    };
+    lp_t *p = &ps->lp;
+    tok_t t;
+    switch (k) {
+    case K_CONFIGURE:
+        lp_options(p, add_action(ps, LA_CONFIGURE));
+        return;
+    case K_EXPECT:
+        lp_condition(p, &add_action(ps, LA_EXPECT)->cond);
+        return;
+    case K_RUN: {
+        if (!lp_word(p, &t) || (!tok_is(p, t, "until") && !tok_is(p, t, "for"))) {
+            lp_err(p, lp_at_end(p) ? kw_at : t.at, lp_at_end(p) ? 3 : t.len,
+                   "expected `run until CONDITION` or `run for DURATION`");
+            return;
+        }
+        if (tok_is(p, t, "until")) {
+            lp_condition(p, &add_action(ps, LA_RUN_UNTIL)->cond);
+            return;
+        }
+        lesson_action_t *a = add_action(ps, LA_RUN_FOR);
+        if (!lp_word(p, &t))
+            lp_err(p, strlen(p->line), 1, "`run for` needs a duration, e.g. `run for 1.5s`");
+        else if (lp_duration_tok(p, t, &a->n))
+            lp_expect_end(p, "the duration");
+        return;
+    }
+    case K_ADD_JOBS: {
+        lesson_action_t *a = add_action(ps, LA_ADD_JOBS);
+        if (!lp_word(p, &t) || !lp_int(p->line + t.at, t.len, &a->n) || a->n < 1 || a->n > POOL_MAX_JOBS)
+            lp_err(p, lp_at_end(p) && !t.len ? strlen(p->line) : t.at, t.len,
+                   "`add-jobs` needs a number of jobs between 1 and %d", POOL_MAX_JOBS);
+        else
+            lp_expect_end(p, "the number of jobs");
+        return;
+    }
+    case K_SPEED: {
+        lesson_action_t *a = add_action(ps, LA_SPEED);
+        if (!lp_word(p, &t) || !lp_real(p->line + t.at, t.len, &a->speed) || !(a->speed >= 0.05 && a->speed <= 1000))
+            lp_err(p, t.len ? t.at : strlen(p->line), t.len, "`speed` needs a number between 0.05 and 1000");
+        else
+            lp_expect_end(p, "the speed");
+        return;
+    }
+    default:
+        add_action(ps, simple[k]);
+        lp_expect_end(p, keywords[k]);
+        return;
+    }
+}
+
+/* A keyword line inside a step: narration, an ask or an action. */
+static void step_line(parser_t *ps, keyword_t k, size_t kw_at)
+{
+    lp_t *p = &ps->lp;
+    if (!ps->step) {
+        lp_err(p, kw_at, strlen(keywords[k]), "`%s` belongs in a step: put a `step 1: TITLE` line before it",
+               keywords[k]);
+        return;
+    }
+    if (k == K_SAY) {
+        char *text = rest_text(p);
+        /* An empty say: ends a paragraph. */
+        if (!*text)
+            append(&ps->step->say, "", "\n\n");
+        else if (ps->step->say && strlen(ps->step->say) >= 2 && strcmp(ps->step->say + strlen(ps->step->say) - 2, "\n\n") == 0)
+            append(&ps->step->say, "", text);
+        else
+            append(&ps->step->say, " ", text);
+        free(text);
+        return;
+    }
+    if (k == K_ASK) {
+        close_ask(ps);
+        char *text = rest_text(p);
+        if (!*text)
+            lp_err(p, kw_at, 3, "`ask:` needs a question");
+        lesson_action_t *a = add_action(ps, LA_ASK);
+        a->ask.question = text;
+        a->ask.answer = -1;
+        ps->ask = ps->step->n_actions - 1;
+        return;
+    }
+    if (k == K_CHOICE || k == K_ANSWER || k == K_WHY) {
+        ask_part(ps, k, kw_at);
+        return;
+    }
+    action_line(ps, k, kw_at);
+}
+
+static void header_line(parser_t *ps, keyword_t k, size_t kw_at)
+{
+    lp_t *p = &ps->lp;
+    lesson_t *l = p->l;
+    if (k == K_TITLE) {
+        char *text = rest_text(p);
+        if (ps->title_line)
+            lp_err(p, kw_at, 5, "the title was already given on line %d", ps->title_line);
+        else if (!*text)
+            lp_err(p, kw_at, 5, "`title:` needs the lesson's title");
+        if (!ps->title_line && *text) {
+            l->title = text;
+            ps->title_line = p->lineno;
+        } else {
+            free(text);
+        }
+    } else if (k == K_SUMMARY) {
+        char *text = rest_text(p);
+        append(&l->summary, " ", text);
+        free(text);
+    } else if (k == K_CODE) {
+        if (ps->code_line)
+            lp_err(p, kw_at, 4, "a lesson has one code block; the first began on line %d", ps->code_line);
+        else if (ps->used_labels)
+            lp_err(p, kw_at, 4, "the code block must come before `mark` lines and steps, which name its labels");
+        if (!lp_at_end(p))
+            lp_err(p, p->pos, 1, "the Go code starts on the line after `code:`");
+        if (!ps->code_line)
+            ps->code_line = p->lineno;
+        ps->in_code = true;
+    }
+}
+
+/* ---- lines ---- */
+
+static bool is_kw_char(char c) { return (c >= 'a' && c <= 'z') || c == '-' || (c >= 'A' && c <= 'Z'); }
+
+static void parse_line(parser_t *ps)
+{
+    lp_t *p = &ps->lp;
+    const char *s = p->line;
+    if (ps->in_code) {
+        size_t n = strlen(s);
+        while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+            n--;
+        if (n == 3 && memcmp(s, "end", 3) == 0)
+            ps->in_code = false;
+        else
+            code_line(ps);
+        return;
+    }
+    p->pos = 0;
+    while (s[p->pos] == ' ' || s[p->pos] == '\t')
+        p->pos++;
+    if (!s[p->pos] || s[p->pos] == '#')
+        return;
+    size_t kw_at = p->pos, len = 0;
+    while (is_kw_char(s[kw_at + len]))
+        len++;
+    p->pos = kw_at + len;
+    if (len == 0) {
+        lp_err(p, kw_at, 1, "expected a keyword such as `say:` or `expect`, not '%c'", s[kw_at]);
+        return;
+    }
+    int k = lp_lookup(s + kw_at, len, keywords, K_COUNT);
+    if (k < 0 || k == K_END) {
+        if (k == K_END)
+            lp_err(p, kw_at, len, "`end` closes a `code:` block, and none is open");
+        else
+            lp_unknown(p, (tok_t){ kw_at, len }, "keyword", keywords, K_COUNT - 1);
+        return;
+    }
+    bool colon = s[p->pos] == ':';
+    if (k != K_STEP && takes_colon((keyword_t)k) && !colon) {
+        lp_err(p, p->pos, 1, "expected ':' after `%s`", keywords[k]);
+        return;
+    }
+    if (!takes_colon((keyword_t)k) && colon) {
+        lp_err(p, p->pos, 1, "`%s` takes no ':'", keywords[k]);
+        return;
+    }
+    if (colon)
+        p->pos++;
+    if (k == K_STEP)
+        new_step(ps, kw_at);
+    else if (k == K_TITLE || k == K_SUMMARY || k == K_CODE)
+        header_line(ps, (keyword_t)k, kw_at);
+    else if (k == K_MARK)
+        mark_line(ps);
+    else
+        step_line(ps, (keyword_t)k, kw_at);
+}
+
+/* Whole-lesson checks, reported on line 1. */
+static void finish(parser_t *ps)
+{
+    lp_t *p = &ps->lp;
+    lesson_t *l = p->l;
+    int code_line = ps->code_line;
+    close_ask(ps);
+    p->lineno = 1;
+    p->line = "";
+    if (ps->in_code) {
+        p->lineno = code_line;
+        p->line = "code:";
+        lp_err(p, 0, 4, "the code block is not closed: add a line `end` after the Go code");
+        p->lineno = 1;
+        p->line = "";
+    }
+    if (!l->title)
+        lp_err(p, 0, 1, "the lesson has no `title:`");
+    if (!l->summary || !*l->summary)
+        lp_err(p, 0, 1, "the lesson has no `summary:`");
+    if (!code_line)
+        lp_err(p, 0, 1, "the lesson has no `code:` block");
+    if (l->n_steps == 0)
+        lp_err(p, 0, 1, "the lesson has no steps");
+}
+
+lesson_t *lesson_parse(const char *file, const char *text, size_t len)
+{
+    lesson_t *l = xcalloc(1, sizeof *l);
+    l->file = xstrdup(file ? file : "<lesson>");
+    parser_t ps = { .lp = { .l = l }, .ask = -1 };
+    char *line = NULL;
+    size_t cap = 0;
+    for (size_t at = 0; at < len;) {
+        const char *nl = memchr(text + at, '\n', len - at);
+        size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
+        if (n + 1 > cap) {
+            cap = n + 1;
+            line = xrealloc(line, cap);
+        }
+        memcpy(line, text + at, n);
+        if (n > 0 && line[n - 1] == '\r')
+            n--;
+        line[n] = '\0';
+        ps.lp.lineno++;
+        ps.lp.line = line;
+        ps.lp.pos = 0;
+        size_t nul = strlen(line);
+        if (nul < n) {
+            lp_err(&ps.lp, nul, 1, "a NUL byte: lessons are text files");
+        } else {
+            parse_line(&ps);
+        }
+        at += (nl ? (size_t)(nl - (text + at)) + 1 : len - at);
+    }
+    free(line);
+    finish(&ps);
+    return l;
+}
+
+lesson_t *lesson_load(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        char *msg = xasprintf("cannot read %s: %s", path, strerror(errno));
+        lesson_t *l = xcalloc(1, sizeof *l);
+        l->file = xstrdup(path);
+        lp_t p = { .l = l, .lineno = 0, .line = "" };
+        lp_err(&p, 0, 1, "%s", msg);
+        free(msg);
+        return l;
+    }
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+    do {
+        if (len + 4096 > cap) {
+            cap = cap ? cap * 2 : 8192;
+            buf = xrealloc(buf, cap);
+        }
+        n = fread(buf + len, 1, cap - len, f);
+        len += n;
+    } while (n > 0);
+    fclose(f);
+    lesson_t *l = lesson_parse(path, buf, len);
+    free(buf);
+    return l;
+}
+
+static void free_action(lesson_action_t *a)
+{
+    free(a->source);
+    for (int i = 0; i < a->n_opts; i++)
+        free(a->opts[i].s);
+    free(a->opts);
+    free(a->cond.text);
+    free(a->ask.question);
+    for (int i = 0; i < a->ask.n_choices; i++)
+        free(a->ask.choices[i]);
+    free(a->ask.choices);
+    free(a->ask.why);
+}
+
+void lesson_free(lesson_t *l)
+{
+    if (!l)
+        return;
+    for (int i = 0; i < l->n_steps; i++) {
+        for (int j = 0; j < l->steps[i].n_actions; j++)
+            free_action(&l->steps[i].actions[j]);
+        free(l->steps[i].actions);
+        free(l->steps[i].title);
+        free(l->steps[i].say);
+    }
+    free(l->steps);
+    for (int i = 0; i < l->n_code; i++)
+        free(l->code[i].text);
+    free(l->code);
+    for (int i = 0; i < l->n_labels; i++)
+        free(l->labels[i].name);
+    free(l->labels);
+    free(l->marks);
+    for (int i = 0; i < l->n_diags; i++) {
+        free(l->diags[i].message);
+        free(l->diags[i].text);
+    }
+    free(l->diags);
+    free(l->file);
+    free(l->title);
+    free(l->summary);
+    free(l);
+}
+
+/* ---- where goroutines are in the code ---- */
+
+lesson_where_t lesson_where(const model_actor_t *a)
+{
+    if (a->exited)
+        return LW_EXITED;
+    if (!a->blocked)
+        return LW_RUNNING;
+    switch (a->wait) {
+    case PW_CHAN_RECV: return LW_RECV;
+    case PW_CHAN_SEND: return LW_SEND;
+    case PW_WG: return LW_WAIT;
+    case PW_SLEEP: return LW_SLEEP;
+    default: return LW_SELECT;
+    }
+}
+
+int lesson_line_of(const lesson_t *l, const model_t *m, int actor)
+{
+    if (actor <= 0 || actor >= m->n_actors || !m->actors[actor].known)
+        return -1;
+    const model_actor_t *a = &m->actors[actor];
+    int state = a->role == ROLE_WORKER ? (int)(a->exited ? WS_EXITED : a->state) : (int)lesson_where(a);
+    for (int i = 0; i < l->n_marks; i++)
+        if (l->marks[i].who == a->role && l->marks[i].state == state)
+            return l->labels[l->marks[i].label].line;
+    return -1;
+}

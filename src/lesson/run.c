@@ -1,0 +1,387 @@
+/* run.c - a lesson's steps applied to a real pool (run.h).
+ *
+ * Each run starts paused at virtual time 0. `run for D` sets the pool's alarm
+ * at now + D and resumes: the pause lands at exactly that virtual instant,
+ * whatever the speed, so claims about mid-run states hold. `run until C`
+ * resumes and lets the sink - which sees every event right after the model
+ * folds it - stop the clock when C first holds, by an alarm at that very
+ * virtual instant (it must not pause directly: see on_event). After either, the run is
+ * let settle: steps already under way land in the model before anything is
+ * judged. */
+#include "lesson/run.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/xalloc.h"
+
+struct lesson_run {
+    const lesson_t *l;
+    lesson_run_opts_t o;
+    pool_config_t cfg;
+    char *dir;
+    pool_t *pool;
+    bool started;       /* pool_start() called: deferred to the first run */
+    int failures;
+
+    pthread_mutex_t mu; /* guards what the sink shares with the runner */
+    pthread_cond_t cv;
+    const lesson_cond_t *until;
+    bool until_met, ended;
+    int64_t sum;        /* of the collected results' values, errors left out */
+};
+
+static void must(int rc)
+{
+    if (rc != 0)
+        abort();
+}
+
+/* ---- the sink (collector thread) ---- */
+
+static void on_event(void *ud, const pevent_t *ev, const model_t *m)
+{
+    lesson_run_t *r = ud;
+    must(pthread_mutex_lock(&r->mu));
+    bool wake = false;
+    if (ev->kind == PE_RECV && ev->obj == m->results_obj && ev->ok && !ev->err)
+        r->sum += ev->value;
+    if (ev->kind == PE_RUN_END)
+        wake = r->ended = true;
+    else if (ev->kind == PE_PAUSE && ev->ok)
+        wake = true;
+    if (r->until && !r->until_met && lesson_cond_holds(r->l, r->until, r->pool, m, r->sum, NULL, 0)) {
+        /* Stop the clock here and now. Not with pool_pause(): that publishes
+         * on the bus this thread drains; the alarm's timer thread does it,
+         * and the clock does not pass a due alarm. */
+        pool_pause_at(r->pool, pool_now(r->pool));
+        wake = r->until_met = true;
+    }
+    if (wake)
+        must(pthread_cond_broadcast(&r->cv));
+    must(pthread_mutex_unlock(&r->mu));
+    if (r->o.sink)
+        r->o.sink(r->o.sink_ud, ev, m);
+}
+
+/* ---- reports ---- */
+
+static void report(lesson_run_t *r, const lesson_action_t *a, bool ok, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void report(lesson_run_t *r, const lesson_action_t *a, bool ok, const char *fmt, ...)
+{
+    char detail[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    if (!ok)
+        r->failures++;
+    if (r->o.verdict)
+        r->o.verdict(r->o.verdict_ud, a, ok, detail);
+}
+
+/* ---- configuration ---- */
+
+void lesson_opt_apply(const lesson_opt_t *o, pool_config_t *cfg, const char *basedir, char **dir_owned)
+{
+    switch (o->id) {
+    case LO_WORKERS: cfg->workers = (int)o->i; break;
+    case LO_JOBS: cfg->jobs = o->i; break;
+    case LO_DURATION: cfg->duration = o->dur; break;
+    case LO_KIND: cfg->kind = (job_kind_t)o->i; break;
+    case LO_DIR:
+        free(*dir_owned);
+        *dir_owned = o->s[0] == '/' || !basedir ? xstrdup(o->s) : xasprintf("%s/%s", basedir, o->s);
+        cfg->dir = *dir_owned;
+        break;
+    case LO_JOBS_CAP: cfg->jobs_cap = o->i; break;
+    case LO_RESULTS_CAP: cfg->results_cap = o->i; break;
+    case LO_COLLECT: cfg->collect = (collect_t)o->i; break;
+    case LO_PRODUCER: cfg->producer = (producer_t)o->i; break;
+    case LO_INTERVAL: cfg->interval = o->i; break;
+    case LO_TIMEOUT: cfg->timeout = o->i; break;
+    case LO_CANCEL_AFTER: cfg->cancel_after = o->i; break;
+    case LO_RATE: cfg->rate = o->i; break;
+    case LO_FAIL: cfg->fail = o->d; break;
+    case LO_SEED: cfg->seed = (uint64_t)o->i; break;
+    case LO_SPEED: cfg->speed = o->d; break;
+    case LO_MISTAKE: cfg->mistake = (mistake_t)o->i; break;
+    case LO_WORKER_FORM: cfg->worker_form = (worker_form_t)o->i; break;
+    case LO_COUNT: break;
+    }
+}
+
+lesson_run_t *lesson_run_new(const lesson_t *l, const lesson_run_opts_t *opts)
+{
+    lesson_run_t *r = xcalloc(1, sizeof *r);
+    r->l = l;
+    r->o = *opts;
+    if (r->o.timeout <= 0)
+        r->o.timeout = 120;
+    pool_config_default(&r->cfg);
+    must(pthread_mutex_init(&r->mu, NULL));
+    must(pthread_cond_init(&r->cv, NULL));
+    return r;
+}
+
+pool_t *lesson_run_pool(lesson_run_t *r) { return r->pool; }
+
+void lesson_run_free(lesson_run_t *r)
+{
+    if (!r)
+        return;
+    pool_free(r->pool);
+    free(r->dir);
+    must(pthread_mutex_destroy(&r->mu));
+    must(pthread_cond_destroy(&r->cv));
+    free(r);
+}
+
+static bool fast(const lesson_run_t *r) { return r->o.check && r->cfg.kind != JOB_SPIN; }
+
+static void start(lesson_run_t *r, const lesson_action_t *a)
+{
+    pool_free(r->pool); /* a new run replaces the last one */
+    r->pool = NULL;
+    r->until = NULL;
+    r->until_met = r->ended = false;
+    r->sum = 0;
+    r->started = false;
+    pool_config_t cfg = r->cfg;
+    if (fast(r))
+        cfg.speed = 1000;
+    char err[256] = "";
+    r->pool = pool_new(&cfg, err, sizeof err);
+    if (!r->pool) {
+        report(r, a, false, "start: %s", err);
+        return;
+    }
+    pool_set_sink(r->pool, on_event, r);
+}
+
+/* The pool starts with the first action that needs it running, not at
+ * `start`: expectations between the two see the run as configured and not
+ * yet begun, and `run for` sets its alarm first, so the run starts running
+ * and stops at exactly the alarm. paused: for a control before any run,
+ * start it standing still at 0. */
+static bool ensure_started(lesson_run_t *r, const lesson_action_t *a, bool paused)
+{
+    if (r->started)
+        return true;
+    r->started = true;
+    if (paused)
+        pool_pause(r->pool);
+    int rc = pool_start(r->pool);
+    if (rc != 0)
+        report(r, a, false, "start: the pool did not start (%d)", rc);
+    return rc == 0;
+}
+
+/* ---- waiting for the run ---- */
+
+static void deadline_in(struct timespec *ts, double seconds)
+{
+    clock_gettime(CLOCK_REALTIME, ts);
+    ts->tv_sec += (time_t)seconds;
+    ts->tv_nsec += (long)((seconds - (double)(time_t)seconds) * 1e9);
+    if (ts->tv_nsec >= 1000000000) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000;
+    }
+}
+
+static void nap_ms(int ms)
+{
+    struct timespec ts = { 0, ms * 1000000L };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* Lets steps under way land: until the run ended, or it is paused and its
+ * model stopped changing. */
+static void settle(lesson_run_t *r)
+{
+    uint64_t last = UINT64_MAX;
+    int quiet = 0;
+    while (quiet < 3) {
+        pool_lock(r->pool);
+        const model_t *m = pool_model(r->pool);
+        uint64_t events = m->events;
+        bool done = m->ended, paused = m->paused;
+        pool_unlock(r->pool);
+        if (done)
+            return;
+        quiet = paused && events == last ? quiet + 1 : 0;
+        last = events;
+        nap_ms(5);
+    }
+}
+
+/* Resumes the run and waits until `stop` says so (under r->mu), the run
+ * ends, or time is up. False on a timeout. */
+static bool run_while(lesson_run_t *r, bool (*stop)(lesson_run_t *, uint64_t), uint64_t arg)
+{
+    struct timespec until;
+    deadline_in(&until, r->o.timeout);
+    if (pool_paused(r->pool))
+        pool_resume(r->pool);
+    bool timed_out = false;
+    must(pthread_mutex_lock(&r->mu));
+    while (!r->ended && !stop(r, arg) && !timed_out)
+        timed_out = pthread_cond_timedwait(&r->cv, &r->mu, &until) == ETIMEDOUT;
+    bool ended = r->ended;
+    must(pthread_mutex_unlock(&r->mu));
+    if (!ended)
+        pool_pause(r->pool);
+    settle(r);
+    return !timed_out;
+}
+
+static bool until_met(lesson_run_t *r, uint64_t unused)
+{
+    (void)unused;
+    return r->until_met;
+}
+
+/* The pause alarm has gone off: the model shows the run paused. */
+static bool alarm_rang(lesson_run_t *r, uint64_t when)
+{
+    return pool_paused(r->pool) && pool_now(r->pool) >= (int64_t)when;
+}
+
+/* Evaluates c now; got receives the observed value. */
+static bool holds_now(lesson_run_t *r, const lesson_cond_t *c, char *got, size_t len)
+{
+    must(pthread_mutex_lock(&r->mu));
+    int64_t sum = r->sum;
+    must(pthread_mutex_unlock(&r->mu));
+    pool_lock(r->pool);
+    bool ok = lesson_cond_holds(r->l, c, r->pool, pool_model(r->pool), sum, got, len);
+    pool_unlock(r->pool);
+    return ok;
+}
+
+static void run_until(lesson_run_t *r, const lesson_action_t *a)
+{
+    char want[256], got[512];
+    lesson_cond_text(r->l, &a->cond, want, sizeof want);
+    if (holds_now(r, &a->cond, got, sizeof got))
+        return;
+    must(pthread_mutex_lock(&r->mu));
+    r->until = &a->cond;
+    r->until_met = false;
+    must(pthread_mutex_unlock(&r->mu));
+    bool in_time = ensure_started(r, a, false) && run_while(r, until_met, 0);
+    /* Disarm the sink's alarm, which may not have rung if this thread
+     * paused first: it would stop the next run at once. */
+    pool_pause_at(r->pool, INT64_MAX);
+    must(pthread_mutex_lock(&r->mu));
+    r->until = NULL;
+    must(pthread_mutex_unlock(&r->mu));
+    if (holds_now(r, &a->cond, got, sizeof got))
+        return;
+    if (!in_time)
+        report(r, a, false, "timed out waiting for %s (got %s)", want, got);
+    else if (r->ended)
+        report(r, a, false, "the run ended before %s (got %s)", want, got);
+}
+
+static void run_for(lesson_run_t *r, const lesson_action_t *a)
+{
+    if (r->ended)
+        return;
+    int64_t now = pool_now(r->pool);
+    int64_t when = a->n < INT64_MAX - now ? now + a->n : INT64_MAX - 1;
+    pool_pause_at(r->pool, when);
+    /* The sink wakes us on the pause event; the alarm's own check is the
+     * clock, which the pause stops at exactly `when`. */
+    if (ensure_started(r, a, false) && !run_while(r, alarm_rang, (uint64_t)when))
+        report(r, a, false, "timed out: the run did not reach its pause");
+}
+
+/* ---- live controls ---- */
+
+static const char *refusal(lesson_run_t *r)
+{
+    settle(r);
+    pool_lock(r->pool);
+    int note = pool_model(r->pool)->last_note;
+    pool_unlock(r->pool);
+    return note >= 0 && note < NOTE_COUNT ? pool_note_text((pool_note_t)note) : "refused";
+}
+
+static void control(lesson_run_t *r, const lesson_action_t *a)
+{
+    int rc = 0;
+    if (!ensure_started(r, a, true))
+        return;
+    const char *what = a->source;
+    switch (a->kind) {
+    case LA_ADD_WORKER: rc = pool_add_worker(r->pool); break;
+    case LA_RETIRE_WORKER: rc = pool_retire_worker(r->pool); break;
+    case LA_ADD_JOBS: rc = pool_add_jobs(r->pool, a->n); break;
+    case LA_CLOSE_JOBS: rc = pool_close_jobs(r->pool); break;
+    case LA_CANCEL: rc = pool_cancel(r->pool); break;
+    case LA_SPEED:
+        if (!fast(r))
+            rc = pool_set_speed(r->pool, a->speed);
+        break;
+    default: break;
+    }
+    if (rc != 0)
+        report(r, a, false, "%s: %s", what, refusal(r));
+}
+
+int lesson_run_step(lesson_run_t *r, int i)
+{
+    r->failures = 0;
+    if (i < 0 || i >= r->l->n_steps)
+        return 0;
+    const lesson_step_t *s = &r->l->steps[i];
+    for (int k = 0; k < s->n_actions; k++) {
+        const lesson_action_t *a = &s->actions[k];
+        char want[256], got[512];
+        if (a->kind == LA_CONFIGURE) {
+            for (int j = 0; j < a->n_opts; j++)
+                lesson_opt_apply(&a->opts[j], &r->cfg, r->o.basedir, &r->dir);
+            continue;
+        }
+        if (a->kind == LA_START) {
+            start(r, a);
+            continue;
+        }
+        if (a->kind == LA_ASK) {
+            if (r->o.answer)
+                r->o.answer(r->o.answer_ud, &a->ask);
+            continue;
+        }
+        if (a->kind == LA_PAUSE)
+            continue; /* the learner's pause: the UI's business */
+        if (!r->pool) {
+            report(r, a, false, "no run yet: `start` one first");
+            continue;
+        }
+        switch (a->kind) {
+        case LA_RUN_UNTIL: run_until(r, a); break;
+        case LA_RUN_FOR: run_for(r, a); break;
+        case LA_EXPECT: {
+            lesson_cond_text(r->l, &a->cond, want, sizeof want);
+            if (holds_now(r, &a->cond, got, sizeof got))
+                report(r, a, true, "%s", want);
+            else
+                report(r, a, false, "expected %s, got %s", want, got);
+            break;
+        }
+        default: control(r, a); break;
+        }
+    }
+    return r->failures;
+}

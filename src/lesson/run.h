@@ -1,0 +1,56 @@
+/* run.h - drives a real pool through a lesson's steps, as the lesson's Go
+ * `main` would, and judges its expectations against the model. Used
+ * headless by `poolviz lesson --check` (check.c) and, step by step, by the
+ * TUI: lesson_run_step() blocks until the step's actions are done, so a UI
+ * calls it from a thread of its own and watches the pool (lesson_run_pool())
+ * through its sink meanwhile. */
+#ifndef POOLVIZ_LESSON_RUN_H
+#define POOLVIZ_LESSON_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "engine/pool.h"
+#include "lesson/lesson.h"
+
+typedef struct lesson_run lesson_run_t;
+
+typedef struct {
+    /* Headless checking: sleep and lines runs go at top speed (their virtual
+     * time is exact at any speed); spin runs keep the lesson's speed, since
+     * CPU work takes real time and a faster clock would only coarsen it. */
+    bool check;
+    /* The directory a lesson's `dir=` is relative to (the lesson file's). */
+    const char *basedir;
+    /* Real seconds a `run` may take before the step fails; 0: 120. */
+    double timeout;
+    /* Called with every event after the runner's own sink (a view's). */
+    pool_sink_fn sink;
+    void *sink_ud;
+    /* Answers an ask with a choice index; NULL answers right. */
+    int (*answer)(void *ud, const lesson_ask_t *ask);
+    void *answer_ud;
+    /* Told each expectation's verdict; detail says "got ..." or why not. */
+    void (*verdict)(void *ud, const lesson_action_t *a, bool ok, const char *detail);
+    void *verdict_ud;
+} lesson_run_opts_t;
+
+lesson_run_t *lesson_run_new(const lesson_t *l, const lesson_run_opts_t *opts);
+/* Runs step i's actions in order. Returns how many of its expectations and
+ * actions failed (each reported through opts.verdict); 0 is a pass. */
+int lesson_run_step(lesson_run_t *r, int i);
+/* The current run, NULL before the first `start`. Changes at each start. */
+pool_t *lesson_run_pool(lesson_run_t *r);
+/* Ends the current run and frees everything. Accepts NULL. */
+void lesson_run_free(lesson_run_t *r);
+
+/* Whether c holds in the run's model (call under pool_lock, or on the
+ * collector thread). got receives the observed value, e.g. "8" or "1.2s". */
+bool lesson_cond_holds(const lesson_t *l, const lesson_cond_t *c, pool_t *p, const model_t *m, int64_t sum,
+                       char *got, size_t gotlen);
+/* The condition as text, e.g. "results == 9". */
+void lesson_cond_text(const lesson_t *l, const lesson_cond_t *c, char *buf, size_t len);
+/* Applies one configure option to cfg; dir is resolved against basedir. */
+void lesson_opt_apply(const lesson_opt_t *o, pool_config_t *cfg, const char *basedir, char **dir_owned);
+
+#endif

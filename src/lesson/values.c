@@ -1,0 +1,620 @@
+/* values.c - the lesson parser's words: what follows `configure`, `expect`
+ * and `run until` (options, conditions), durations and numbers, and the
+ * "did you mean" suggestions for a misspelt name. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "lesson/parse.h"
+
+/* ---- words ---- */
+
+bool lp_at_end(lp_t *p)
+{
+    while (p->line[p->pos] == ' ' || p->line[p->pos] == '\t')
+        p->pos++;
+    return p->line[p->pos] == '\0';
+}
+
+bool lp_word(lp_t *p, tok_t *t)
+{
+    *t = (tok_t){ p->pos, 0 };
+    if (lp_at_end(p))
+        return false;
+    const char *s = p->line;
+    size_t i = p->pos;
+    t->at = i;
+    /* Blanks inside "..." (anywhere in the word: dir="my dir") belong to it. */
+    bool quoted = false;
+    for (; s[i] && (quoted || (s[i] != ' ' && s[i] != '\t')); i++) {
+        if (s[i] == '"')
+            quoted = !quoted;
+        else if (quoted && s[i] == '\\' && s[i + 1])
+            i++;
+    }
+    t->len = i - t->at;
+    p->pos = i;
+    return true;
+}
+
+void lp_expect_end(lp_t *p, const char *after)
+{
+    tok_t t;
+    if (lp_word(p, &t))
+        lp_err(p, t.at, strlen(p->line) - t.at, "unexpected '%.*s' after %s", (int)t.len, p->line + t.at, after);
+}
+
+bool tok_is(const lp_t *p, tok_t t, const char *s)
+{
+    return strlen(s) == t.len && memcmp(p->line + t.at, s, t.len) == 0;
+}
+
+char *tok_dup(const lp_t *p, tok_t t)
+{
+    char *s = xmalloc(t.len + 1);
+    memcpy(s, p->line + t.at, t.len);
+    s[t.len] = '\0';
+    return s;
+}
+
+char *tok_unquote(lp_t *p, tok_t t)
+{
+    const char *s = p->line + t.at;
+    if (t.len < 2 || s[0] != '"' || s[t.len - 1] != '"' || (t.len >= 3 && s[t.len - 2] == '\\' && s[t.len - 3] != '\\')) {
+        lp_err(p, t.at, t.len, "expected a \"quoted text\"");
+        return NULL;
+    }
+    char *out = xmalloc(t.len), *o = out;
+    for (size_t i = 1; i + 1 < t.len; i++) {
+        if (s[i] == '\\' && i + 2 < t.len)
+            i++;
+        *o++ = s[i];
+    }
+    *o = '\0';
+    return out;
+}
+
+/* ---- names and suggestions ---- */
+
+int lp_lookup(const char *s, size_t len, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (names[i] && strlen(names[i]) == len && memcmp(names[i], s, len) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Edit distance counting a swap of neighbours as one edit (the commonest
+ * typo: "wiat"), giving up (returning limit + 1) on long words. */
+static size_t distance(const char *a, size_t la, const char *b, size_t limit)
+{
+    size_t lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return limit + 1;
+    size_t prev2[65], prev[65], row[65];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < best)
+                best = prev2[j - 2] + 1;
+            row[j] = best;
+        }
+        memcpy(prev2, prev, sizeof prev);
+        memcpy(prev, row, sizeof row);
+    }
+    return prev[lb];
+}
+
+const char *lp_suggest(const char *word, size_t len, const char *const *cands, size_t n)
+{
+    size_t limit = len < 3 ? 0 : len <= 4 ? 1 : 2, best = limit + 1;
+    const char *pick = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!cands[i])
+            continue;
+        size_t d = distance(word, len, cands[i], limit);
+        if (d < best) {
+            best = d;
+            pick = cands[i];
+        }
+    }
+    return pick;
+}
+
+void lp_unknown(lp_t *p, tok_t t, const char *what, const char *const *names, size_t n)
+{
+    const char *s = p->line + t.at;
+    const char *guess = lp_suggest(s, t.len, names, n);
+    if (guess)
+        lp_err(p, t.at, t.len, "unknown %s '%.*s' (did you mean '%s'?)", what, (int)t.len, s, guess);
+    else
+        lp_err(p, t.at, t.len, "unknown %s '%.*s'", what, (int)t.len, s);
+}
+
+int lp_label(lp_t *p, tok_t t)
+{
+    const lesson_t *l = p->l;
+    for (int i = 0; i < l->n_labels; i++)
+        if (tok_is(p, t, l->labels[i].name))
+            return i;
+    const char **names = xmalloc(((size_t)l->n_labels + 1) * sizeof *names);
+    for (int i = 0; i < l->n_labels; i++)
+        names[i] = l->labels[i].name;
+    lp_unknown(p, t, "label", names, (size_t)l->n_labels);
+    free(names);
+    return -1;
+}
+
+/* ---- numbers and durations ---- */
+
+bool lp_int(const char *s, size_t len, int64_t *v)
+{
+    if (len == 0 || len > 18)
+        return false;
+    int64_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        n = n * 10 + (s[i] - '0');
+    }
+    *v = n;
+    return true;
+}
+
+bool lp_real(const char *s, size_t len, double *v)
+{
+    /* 16 characters keep every digit run below int64_t's overflow. */
+    if (len == 0 || len > 16)
+        return false;
+    int64_t whole = 0, frac = 0, scale = 1;
+    size_t i = 0;
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+        whole = whole * 10 + (s[i] - '0');
+    size_t digits = i;
+    if (i < len && s[i] == '.')
+        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++) {
+            frac = frac * 10 + (s[i] - '0');
+            scale *= 10;
+        }
+    if (i != len || digits == 0)
+        return false;
+    *v = (double)whole + (double)frac / (double)scale;
+    return true;
+}
+
+bool lp_duration(const char *s, size_t len, int64_t *ns)
+{
+    static const struct { const char *unit; double ns; } units[] = {
+        { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 }, { "h", 3600e9 },
+    };
+    size_t n = 0;
+    while (n < len && ((s[n] >= '0' && s[n] <= '9') || s[n] == '.'))
+        n++;
+    double v;
+    if (!lp_real(s, n, &v))
+        return false;
+    if (n == len) { /* a bare 0 needs no unit, as in Go */
+        *ns = 0;
+        return v == 0;
+    }
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strlen(units[i].unit) == len - n && memcmp(s + n, units[i].unit, len - n) == 0) {
+            double total = v * units[i].ns;
+            if (total > 9e18)
+                return false;
+            *ns = (int64_t)llround(total);
+            return true;
+        }
+    }
+    return false;
+}
+
+bool lp_duration_tok(lp_t *p, tok_t t, int64_t *ns)
+{
+    if (lp_duration(p->line + t.at, t.len, ns))
+        return true;
+    lp_err(p, t.at, t.len, "expected a duration such as 250ms, 1s or 1.5s, not '%.*s'", (int)t.len, p->line + t.at);
+    return false;
+}
+
+/* ---- configure ---- */
+
+static const char *const opt_names[LO_COUNT] = {
+    "workers", "jobs", "duration", "kind", "dir", "jobs-cap", "results-cap", "collect", "producer",
+    "interval", "timeout", "cancel-after", "rate", "fail", "seed", "speed", "mistake", "worker-form",
+};
+
+/* The named values of the enumerated options, in their enum's order. */
+static const char *const kinds[] = { "sleep", "spin", "lines", NULL };
+static const char *const collects[] = { "count", "waitgroup", NULL };
+static const char *const producers[] = { "upfront", "dynamic", NULL };
+static const char *const mistakes[] = { "none", "forget-close", "early-close-results", "wait-before-drain",
+                                        "send-before-start", NULL };
+static const char *const forms[] = { "select", "range", NULL };
+
+static const char *const *enum_of(lesson_opt_id_t id)
+{
+    switch (id) {
+    case LO_KIND: return kinds;
+    case LO_COLLECT: return collects;
+    case LO_PRODUCER: return producers;
+    case LO_MISTAKE: return mistakes;
+    case LO_WORKER_FORM: return forms;
+    default: return NULL;
+    }
+}
+
+static size_t count_names(const char *const *names)
+{
+    size_t n = 0;
+    while (names[n])
+        n++;
+    return n;
+}
+
+/* sleep, spin or lines */
+static char *list_names(const char *const *names)
+{
+    char *out = xstrdup("");
+    size_t n = count_names(names);
+    for (size_t i = 0; i < n; i++) {
+        char *next = xasprintf("%s%s%s", out, i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+        free(out);
+        out = next;
+    }
+    return out;
+}
+
+/* 1s, uniform:100ms..1s, exp:200ms */
+static bool parse_spec(const char *s, size_t len, duration_spec_t *d)
+{
+    if (len > 8 && memcmp(s, "uniform:", 8) == 0) {
+        const char *dots = NULL;
+        for (size_t i = 8; i + 1 < len; i++)
+            if (s[i] == '.' && s[i + 1] == '.')
+                dots = dots ? dots : s + i;
+        if (!dots)
+            return false;
+        d->kind = DUR_UNIFORM;
+        return lp_duration(s + 8, (size_t)(dots - s) - 8, &d->a) &&
+               lp_duration(dots + 2, len - (size_t)(dots + 2 - s), &d->b) && d->b >= d->a;
+    }
+    if (len > 4 && memcmp(s, "exp:", 4) == 0) {
+        d->kind = DUR_EXP;
+        return lp_duration(s + 4, len - 4, &d->a);
+    }
+    d->kind = DUR_FIXED;
+    return lp_duration(s, len, &d->a);
+}
+
+/* Reads the value of one option; false (after a diagnostic) if bad. */
+static bool option_value(lp_t *p, lesson_opt_t *o, tok_t v)
+{
+    const char *s = p->line + v.at;
+    const char *name = opt_names[o->id];
+    const char *const *names = enum_of(o->id);
+    if (names) {
+        int i = lp_lookup(s, v.len, names, count_names(names));
+        if (i >= 0) {
+            o->i = i;
+            return true;
+        }
+        char *all = list_names(names);
+        const char *guess = lp_suggest(s, v.len, names, count_names(names));
+        lp_err(p, v.at, v.len, "%s: expected %s, not '%.*s'%s%s%s", name, all, (int)v.len, s,
+               guess ? " (did you mean '" : "", guess ? guess : "", guess ? "'?)" : "");
+        free(all);
+        return false;
+    }
+    switch (o->id) {
+    case LO_WORKERS:
+        if (lp_int(s, v.len, &o->i) && o->i >= 1 && o->i <= POOL_MAX_WORKERS)
+            return true;
+        lp_err(p, v.at, v.len, "workers: expected a whole number from 1 to %d", POOL_MAX_WORKERS);
+        return false;
+    case LO_JOBS:
+        if (tok_is(p, v, "files")) {
+            o->i = -1;
+            return true;
+        }
+        /* fall through */
+    case LO_JOBS_CAP:
+    case LO_RESULTS_CAP:
+    case LO_SEED:
+        if (lp_int(s, v.len, &o->i) && (o->id == LO_SEED || o->i <= POOL_MAX_JOBS))
+            return true;
+        lp_err(p, v.at, v.len, "%s: expected a whole number%s", name,
+               o->id == LO_JOBS ? " (or `files`: one job per file of dir)" : o->id == LO_SEED ? "" : " from 0 to 10000000");
+        return false;
+    case LO_DURATION:
+        if (parse_spec(s, v.len, &o->dur))
+            return true;
+        lp_err(p, v.at, v.len, "duration: expected 1s, 250ms, uniform:100ms..1s or exp:200ms");
+        return false;
+    case LO_INTERVAL:
+    case LO_TIMEOUT:
+    case LO_CANCEL_AFTER:
+    case LO_RATE:
+        if (lp_duration(s, v.len, &o->i))
+            return true;
+        lp_err(p, v.at, v.len, "%s: expected a duration such as 250ms or 1s", name);
+        return false;
+    case LO_FAIL:
+        if (lp_real(s, v.len, &o->d) && o->d <= 1)
+            return true;
+        lp_err(p, v.at, v.len, "fail: expected a share between 0 and 1, e.g. 0.2");
+        return false;
+    case LO_SPEED:
+        if (lp_real(s, v.len, &o->d) && o->d >= 0.05 && o->d <= 1000)
+            return true;
+        lp_err(p, v.at, v.len, "speed: expected a number between 0.05 and 1000");
+        return false;
+    case LO_DIR:
+        o->s = s[0] == '"' ? tok_unquote(p, v) : tok_dup(p, v);
+        return o->s != NULL;
+    default:
+        return false;
+    }
+}
+
+void lp_options(lp_t *p, lesson_action_t *a)
+{
+    tok_t t;
+    if (lp_at_end(p))
+        lp_err(p, p->pos, 1, "`configure` needs options, e.g. `configure workers=3 jobs=9`");
+    while (lp_word(p, &t)) {
+        const char *s = p->line + t.at;
+        const char *eq = memchr(s, '=', t.len);
+        if (!eq) {
+            lp_err(p, t.at, t.len, "expected option=value, e.g. workers=3");
+            continue;
+        }
+        tok_t key = { t.at, (size_t)(eq - s) }, val = { key.at + key.len + 1, t.len - key.len - 1 };
+        int id = lp_lookup(s, key.len, opt_names, LO_COUNT);
+        if (id < 0) {
+            lp_unknown(p, key, "option", opt_names, LO_COUNT);
+            continue;
+        }
+        if (val.len == 0) {
+            lp_err(p, t.at + t.len - 1, 1, "%s: the value is missing after '='", opt_names[id]);
+            continue;
+        }
+        lesson_opt_t o = { .id = (lesson_opt_id_t)id };
+        if (!option_value(p, &o, val))
+            continue;
+        a->opts = xrealloc(a->opts, (size_t)(a->n_opts + 1) * sizeof *a->opts);
+        a->opts[a->n_opts++] = o;
+    }
+}
+
+/* ---- conditions ---- */
+
+typedef enum { T_COUNT, T_DUR, T_CTX, T_OUTCOME, T_BOOL, T_TEXT, T_STATE, T_LABEL } ftype_t;
+
+static const struct {
+    const char *name;
+    ftype_t type;
+} fields[LF_COUNT] = {
+    [LF_RESULTS] = { "results", T_COUNT },
+    [LF_COMPLETED] = { "completed", T_COUNT },
+    [LF_FAILED] = { "failed", T_COUNT },
+    [LF_CANCELLED] = { "cancelled", T_COUNT },
+    [LF_QUEUED] = { "queued", T_COUNT },
+    [LF_RESULTS_QUEUED] = { "results-queued", T_COUNT },
+    [LF_NEVER_SENT] = { "never-sent", T_COUNT },
+    [LF_SENT] = { "sent", T_COUNT },
+    [LF_TAKEN] = { "taken", T_COUNT },
+    [LF_LOST] = { "lost", T_COUNT },
+    [LF_STUCK] = { "stuck", T_COUNT },
+    [LF_PLANNED] = { "planned", T_COUNT },
+    [LF_WORKERS] = { "workers", T_COUNT },
+    [LF_WG] = { "wg", T_COUNT },
+    [LF_SUM] = { "sum", T_COUNT },
+    [LF_LEFT] = { "left", T_COUNT },
+    [LF_TIME] = { "elapsed", T_DUR },
+    [LF_MAKESPAN] = { "makespan", T_DUR },
+    [LF_CTX] = { "ctx", T_CTX },
+    [LF_OUTCOME] = { "outcome", T_OUTCOME },
+    [LF_FINISHED] = { "finished", T_BOOL },
+    [LF_ACCOUNTED] = { "accounted", T_BOOL },
+    [LF_JOBS_CLOSED] = { "jobs-closed", T_BOOL },
+    [LF_RESULTS_CLOSED] = { "results-closed", T_BOOL },
+    [LF_FAILURE] = { "failure", T_TEXT },
+    [LF_WORKER_STATE] = { "state", T_STATE },
+    [LF_WORKER_JOBS] = { "jobs", T_COUNT },
+    [LF_AT] = { "at", T_LABEL },
+};
+
+const char *lesson_field_name(lesson_field_t f) { return (unsigned)f < LF_COUNT ? fields[f].name : "?"; }
+
+static const char *const ctx_names[] = { "none", "active", "canceled", "deadline", NULL };
+/* "running" while the run goes on; then a pool_outcome_t + 1 */
+static const char *const outcome_names[] = { "running", "ok", "deadlock", "panic", "aborted", NULL };
+static const char *const bool_names[] = { "no", "yes", NULL };
+static const char *const op_names[] = { "==", "!=", "<", "<=", ">", ">=", "between", "contains", "at", NULL };
+
+/* The names a field's value is one of, or NULL for numbers and text. */
+static const char *const *values_of(ftype_t type)
+{
+    static const char *states[WS_COUNT + 1];
+    switch (type) {
+    case T_CTX: return ctx_names;
+    case T_OUTCOME: return outcome_names;
+    case T_BOOL: return bool_names;
+    case T_STATE:
+        for (int i = 0; i < WS_COUNT; i++)
+            states[i] = lesson_state_keyword((worker_state_t)i);
+        return states;
+    default: return NULL;
+    }
+}
+
+static bool read_value(lp_t *p, ftype_t type, tok_t t, int64_t *v)
+{
+    const char *s = p->line + t.at;
+    const char *const *names = values_of(type);
+    if (names) {
+        int i = lp_lookup(s, t.len, names, count_names(names));
+        if (i < 0 && type == T_CTX && tok_is(p, t, "cancelled"))
+            i = LCTX_CANCELED; /* both spellings: Go's error says "canceled" */
+        if (i >= 0) {
+            *v = i;
+            return true;
+        }
+        char *all = list_names(names);
+        const char *guess = lp_suggest(s, t.len, names, count_names(names));
+        lp_err(p, t.at, t.len, "expected %s, not '%.*s'%s%s%s", all, (int)t.len, s, guess ? " (did you mean '" : "",
+               guess ? guess : "", guess ? "'?)" : "");
+        free(all);
+        return false;
+    }
+    if (type == T_DUR)
+        return lp_duration_tok(p, t, v);
+    if (lp_int(s, t.len, v))
+        return true;
+    lp_err(p, t.at, t.len, "expected a whole number, not '%.*s'", (int)t.len, s);
+    return false;
+}
+
+/* The subject: a field name, or `worker K state|jobs|at`, or `WHO at`. */
+static bool subject(lp_t *p, lesson_cond_t *c, tok_t t)
+{
+    static const char *const who_names[] = { "main", "producer", "closer", "worker" };
+    int who = lp_lookup(p->line + t.at, t.len, who_names, 4);
+    if (who == ROLE_WORKER) {
+        tok_t k, what;
+        static const char *const parts[] = { "state", "jobs", "at" };
+        if (!lp_word(p, &k) || !lp_int(p->line + k.at, k.len, &c->b) || c->b < 1 || c->b > POOL_MAX_WORKERS) {
+            lp_err(p, k.len ? k.at : t.at, k.len ? k.len : t.len, "expected `worker K state|jobs|at ...`, K from 1");
+            return false;
+        }
+        c->worker = (int)c->b;
+        c->b = 0;
+        if (!lp_word(p, &what)) {
+            lp_err(p, strlen(p->line), 1, "expected state, jobs or at after `worker %d`", c->worker);
+            return false;
+        }
+        int part = lp_lookup(p->line + what.at, what.len, parts, 3);
+        if (part < 0) {
+            lp_unknown(p, what, "property of a worker", parts, 3);
+            return false;
+        }
+        c->field = part == 0 ? LF_WORKER_STATE : part == 1 ? LF_WORKER_JOBS : LF_AT;
+        c->who = ROLE_WORKER;
+        return true;
+    }
+    if (who >= 0) {
+        tok_t at;
+        if (!lp_word(p, &at) || !tok_is(p, at, "at")) {
+            lp_err(p, at.len ? at.at : t.at, at.len ? at.len : t.len, "expected `%s at LABEL`", who_names[who]);
+            return false;
+        }
+        c->who = (pool_role_t)who;
+        c->field = LF_AT;
+        return true;
+    }
+    const char *names[LF_COUNT];
+    for (int i = 0; i < LF_COUNT; i++)
+        names[i] = i < LF_WORKER_STATE ? fields[i].name : NULL;
+    int f = lp_lookup(p->line + t.at, t.len, names, LF_COUNT);
+    if (f < 0) {
+        lp_unknown(p, t, "field", names, LF_COUNT);
+        return false;
+    }
+    c->field = (lesson_field_t)f;
+    return true;
+}
+
+bool lp_condition(lp_t *p, lesson_cond_t *c)
+{
+    tok_t t, op, v;
+    if (!lp_word(p, &t)) {
+        lp_err(p, strlen(p->line), 1, "expected a condition, e.g. `results == 9`");
+        return false;
+    }
+    size_t subject_at = t.at;
+    if (!subject(p, c, t))
+        return false;
+    ftype_t type = fields[c->field].type;
+    if (c->field == LF_AT) {
+        c->op = LOP_AT;
+        if (!lp_word(p, &v)) {
+            lp_err(p, strlen(p->line), 1, "expected a code label after `at`");
+            return false;
+        }
+        c->a = lp_label(p, v);
+        lp_expect_end(p, "the label");
+        return c->a >= 0;
+    }
+    if (!lp_word(p, &op)) {
+        if (type == T_BOOL) { /* `expect finished` means `finished == yes` */
+            c->op = LOP_EQ;
+            c->a = 1;
+            return true;
+        }
+        lp_err(p, subject_at, strlen(p->line) - subject_at, "expected an operator (== != < <= > >= between) after '%s'",
+               fields[c->field].name);
+        return false;
+    }
+    int o = lp_lookup(p->line + op.at, op.len, op_names, count_names(op_names));
+    if (o < 0 || o == LOP_AT) {
+        lp_unknown(p, op, "operator", op_names, LOP_AT);
+        return false;
+    }
+    c->op = (lesson_op_t)o;
+    bool ordered = type == T_COUNT || type == T_DUR;
+    if ((type == T_TEXT) != (c->op == LOP_CONTAINS) || (!ordered && type != T_TEXT && c->op > LOP_NE)) {
+        lp_err(p, op.at, op.len, "'%.*s' does not apply to %s; use %s", (int)op.len, p->line + op.at,
+               fields[c->field].name, type == T_TEXT ? "contains \"text\"" : ordered ? "== != < <= > >= or between" : "== or !=");
+        return false;
+    }
+    if (!lp_word(p, &v)) {
+        lp_err(p, strlen(p->line), 1, "expected a value after '%.*s'", (int)op.len, p->line + op.at);
+        return false;
+    }
+    if (type == T_TEXT) {
+        c->text = tok_unquote(p, v);
+        if (!c->text)
+            return false;
+    } else if (!read_value(p, type, v, &c->a)) {
+        return false;
+    }
+    if (c->op == LOP_BETWEEN) {
+        tok_t and, hi;
+        if (!lp_word(p, &and) || !tok_is(p, and, "and") || !lp_word(p, &hi)) {
+            lp_err(p, v.at, strlen(p->line) - v.at, "expected `between LOW and HIGH`");
+            return false;
+        }
+        if (!read_value(p, type, hi, &c->b))
+            return false;
+        if (c->b < c->a) {
+            lp_err(p, v.at, hi.at + hi.len - v.at, "the range is empty: LOW is above HIGH");
+            return false;
+        }
+    }
+    lp_expect_end(p, "the value");
+    return true;
+}
+
+/* ---- names ---- */
+
+const char *lesson_where_name(lesson_where_t w)
+{
+    static const char *const names[LW_COUNT] = { "running", "recv", "send", "select", "wait", "sleep", "exited" };
+    return (unsigned)w < LW_COUNT ? names[w] : "?";
+}
+
+const char *lesson_state_keyword(worker_state_t s)
+{
+    static const char *const names[WS_COUNT] = { "idle", "waiting-job", "working", "blocked-send", "waiting-tick",
+                                                  "exited" };
+    return (unsigned)s < WS_COUNT ? names[s] : "?";
+}

@@ -1,0 +1,55 @@
+#!/bin/sh
+# test_lessons.sh - every shipped lesson passes `poolviz lesson --check`, as
+# TAP: one test per lesson, then the command's own behaviour (listing, finding
+# lessons by name, a failing expectation, a file with errors, usage).
+# make check sets $POOLVIZ; by hand: POOLVIZ=src/poolviz sh tests/test_lessons.sh
+. "$(dirname "$0")/taplib.sh"
+lessons=${srcdir:-$(dirname "$0")/..}/lessons
+# Until the program dispatches the lesson commands there is nothing to test.
+if ! "$POOLVIZ" lesson --check --help 2>/dev/null | grep -q 'usage: poolviz lesson --check'; then
+    echo "1..0 # SKIP $POOLVIZ has no \`lesson --check\` command"
+    exit 0
+fi
+set -- "$lessons"/[0-9]*.lesson
+echo "1..$(($# + 7))"
+for f in "$@"; do
+    run 0 lesson --check "$f" && count "$out" ' failed$' 1 && count "$out" 'FAIL' 0 && count "$out" ', 0 failed$' 1
+    result "$(basename "$f" .lesson) passes its checks"
+done
+
+POOLVIZ_LESSONS=$lessons run 0 lessons && count "$out" '^[0-9][0-9]-' $#
+result "lessons lists the $# shipped lessons"
+
+POOLVIZ_LESSONS=$lessons run 0 lesson --check close-jobs 1 && count "$out" '^lesson 02-close-jobs step 1: ok' 1 &&
+    count "$out" '^lesson 01-worker-pool step' 4
+result "lesson --check finds lessons by name and by number"
+
+cat >"$dir/wrong.lesson" <<'LESSON'
+title: Wrong
+summary: An expectation that does not hold.
+code:
+for j := range jobs { // @recv
+end
+step 1: Nine jobs
+configure jobs=9 duration=10ms
+start
+run until finished
+expect results == 8
+LESSON
+run 1 lesson --check "$dir/wrong.lesson" && count "$out" 'step 1: FAIL: expected results == 8, got 9' 1 &&
+    count "$out" '^0 passed, 1 failed$' 1
+result "a failing expectation fails the check"
+
+printf 'titel: Bad\nsay: hello\n' >"$dir/bad.lesson"
+run 1 lesson --check "$dir/bad.lesson" && count "$out" "bad.lesson:1:1: unknown keyword 'titel' \\(did you mean 'title'\\?\\)" 1 &&
+    count "$out" 'bad.lesson:2:1: `say` belongs in a step' 1 && count "$out" '^ *\^' 2
+result "a file with errors reports every one, with carets"
+
+run 64 lesson --check no-such-lesson && count "$err" "no lesson 'no-such-lesson'" 1
+result "an unknown lesson is a usage error"
+
+run 64 lesson --check
+result "no lesson at all is a usage error"
+
+run 64 lesson --check --bogus x && count "$err" "unknown option '--bogus'" 1
+result "an unknown option is a usage error"
