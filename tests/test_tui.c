@@ -6,7 +6,8 @@
  * the text with a golden file in tests/golden/ (ASCII glyphs, so the files
  * read anywhere). POOLVIZ_UPDATE_GOLDEN=1 rewrites the files instead.
  *
- * Also: the layout's arithmetic, the timeline's spans, the log's wording. */
+ * Also: the layout's arithmetic, the timeline's spans, the log's wording,
+ * and the replay player's clock. */
 #include <curses.h>
 #include <errno.h>
 #include <limits.h>
@@ -27,7 +28,9 @@
 #include "tui/draw.h"
 #include "tui/evlog.h"
 #include "tui/layout.h"
+#include "tui/player.h"
 #include "tui/timeline.h"
+#include "views/text.h"
 
 /* ---- a simulated run ---- */
 
@@ -350,25 +353,40 @@ static void check_golden(const char *name, const char *text)
 static view_t view_of(const sim_t *s, const theme_t *t)
 {
     return (view_t){.theme = t, .m = &s->m, .tl = &s->tl, .log = &s->log, .now = s->t,
-                    .title = "default experiment", .failure = s->failure};
+                    .title = "default experiment", .failure = s->failure, .paused = s->m.paused,
+                    .speed = s->m.speed};
 }
 
 typedef struct {
     bool utf8, help;
+    bool replay; /* a paused replay at 2x: its own clock, no keys that change the run */
 } look_t;
 
 /* Renders cfg's run at rows x cols and compares it with tests/golden/name.txt. */
-static void golden_look(sim_cfg_t c, int rows, int cols, look_t look, const char *name)
+/* The text of cfg's run at rows x cols, with that look (free() it). */
+static char *render_look(sim_cfg_t c, int rows, int cols, look_t look)
 {
     sim_t *s = sim_run(c);
     theme_t t;
     theme_plain(&t, look.utf8);
     view_t v = view_of(s, &t);
     v.help = look.help;
+    if (look.replay) {
+        v.source = VIEW_REPLAY;
+        v.title = "replay of run.jsonl";
+        v.paused = true;
+        v.speed = 2;
+    }
     char *text = render(&v, rows, cols);
+    sim_free(s);
+    return text;
+}
+
+static void golden_look(sim_cfg_t c, int rows, int cols, look_t look, const char *name)
+{
+    char *text = render_look(c, rows, cols, look);
     check_golden(name, text);
     free(text);
-    sim_free(s);
 }
 
 static void golden_case(sim_cfg_t c, int rows, int cols, const char *name)
@@ -452,6 +470,96 @@ static void test_rewind_title(void **state)
     sim_free(s);
 }
 
+/* A replay: its own clock and speed, and no keys that change the run. */
+static void test_replay_screen(void **state)
+{
+    (void)state;
+    golden_look(three, 24, 80, (look_t){.replay = true}, "replay_80x24");
+    /* Its help lists no key that changes a run, and says why. */
+    char *help = render_look(three, 24, 80, (look_t){.replay = true, .help = true});
+    assert_contains(help, "a recording cannot change");
+    assert_null(strstr(help, "add a worker"));
+    free(help);
+}
+
+/* ---- the replay player ---- */
+
+/* A small recording: worker 1 does job 1 from 1 s to 3 s. */
+static player_t *recording(void)
+{
+    static const pevent_t evs[] = {
+        {.kind = PE_RUN_START, .job = 1, .value = 1, .aux = 2 * SEC},
+        {.kind = PE_ACTOR, .actor = 3, .value = ROLE_WORKER, .aux = 1},
+        {.kind = PE_GOR_START, .actor = 3, .virt_ns = 500 * MS},
+        {.kind = PE_JOB_START, .actor = 3, .job = 1, .aux = 2 * SEC, .virt_ns = SEC},
+        {.kind = PE_JOB_FINISH, .actor = 3, .job = 1, .value = 2, .virt_ns = 3 * SEC},
+        {.kind = PE_RUN_END, .virt_ns = 3 * SEC},
+    };
+    size_t n = sizeof evs / sizeof evs[0];
+    pevent_t *copy = malloc(sizeof evs);
+    assert_non_null(copy);
+    memcpy(copy, evs, sizeof evs);
+    for (size_t i = 0; i < n; i++)
+        copy[i].seq = i;
+    player_t *p = malloc(sizeof *p); /* two models: too big for a test's stack */
+    assert_non_null(p);
+    player_init(p, copy, n);
+    return p;
+}
+
+static void player_free(player_t *p)
+{
+    player_done(p);
+    free(p);
+}
+
+/* Events are applied when the clock reaches their time, at the speed set. */
+static void test_player_clock(void **state)
+{
+    (void)state;
+    player_t *p = recording();
+    assert_int_equal(p->pos, 0);
+    assert_int_equal(player_advance(p, 0), 2); /* those at the start are due at once */
+    assert_int_equal(p->model.events, 2);
+    assert_int_equal(player_advance(p, 499 * MS), 0);
+    assert_int_equal(player_advance(p, 1 * MS), 1); /* 500 ms: the worker starts */
+    assert_int_equal(p->now, 500 * MS);
+    player_set_speed(p, 4);
+    assert_int_equal(player_advance(p, 125 * MS), 1); /* 4 x 125 ms later: 1 s, the job starts */
+    assert_int_equal(p->model.actors[3].state, WS_WORKING);
+    assert_false(player_at_end(p));
+    assert_int_equal(player_advance(p, 10 * SEC), 2); /* finish and end, both at 3 s */
+    assert_true(player_at_end(p));
+    assert_true(p->model.ended);
+    assert_int_equal(p->now, 3 * SEC); /* the clock stops where the recording ends */
+    player_free(p);
+}
+
+/* Paused, no time passes and nothing is applied; a step applies exactly one
+ * event, even when the next ones are due at the same time. */
+static void test_player_pause_step(void **state)
+{
+    (void)state;
+    player_t *p = recording();
+    player_pause(p, true);
+    assert_int_equal(player_advance(p, 5 * SEC), 0);
+    assert_int_equal(p->now, 0);
+    assert_int_equal(p->pos, 0);
+    assert_int_equal(player_step(p), 1);
+    assert_int_equal(p->pos, 1); /* the second event is due too, but waits */
+    assert_true(p->paused);
+    assert_int_equal(player_advance(p, 5 * SEC), 0);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(player_step(p), 1);
+    assert_int_equal(p->pos, 4);
+    assert_int_equal(p->now, SEC); /* a step takes the clock to its event */
+    assert_int_equal(p->model.actors[3].job, 1);
+    player_pause(p, false);
+    assert_int_equal(player_advance(p, 2 * SEC), 2);
+    assert_int_equal(player_step(p), 0); /* nothing left */
+    player_free(p);
+}
+
 /* ---- the parts ---- */
 
 static void test_layout(void **state)
@@ -522,17 +630,27 @@ static void test_timeline_bounded(void **state)
     timeline_done(&tl);
 }
 
+/* The log says events in the text view's words (one formatter for both). */
 static void test_log_words(void **state)
 {
     (void)state;
     sim_t *s = sim_run(three);
     char buf[EVLOG_WIDTH];
-    assert_true(evlog_format(buf, sizeof buf,
-                             &(pevent_t){.kind = PE_JOB_START, .actor = worker_actor(2), .job = 5, .virt_ns = SEC},
-                             &s->m));
-    assert_string_equal(buf, "   1.000s  worker 2 started job 5");
-    assert_false(evlog_format(buf, sizeof buf, &(pevent_t){.kind = PE_JOB_PROGRESS, .actor = MAIN}, &s->m));
+    pevent_t start = {.kind = PE_JOB_START, .actor = worker_actor(2), .job = 5, .virt_ns = SEC};
+    assert_int_equal(text_format_line(buf, sizeof buf, &start, &s->m), TEXT_STEP);
+    assert_string_equal(buf, "[ 1.00s] worker 2 started job 5");
+    /* Details the panes animate are the log's too, not `poolviz run`'s. */
+    pevent_t take = {.kind = PE_RECV, .actor = worker_actor(1), .obj = JOBS, .job = 4, .ok = 1};
+    assert_int_equal(text_format_event(buf, sizeof buf, &take, &s->m), TEXT_DETAIL);
+    assert_string_equal(buf, "worker 1 took job 4 from jobs");
+    assert_int_equal(text_format_event(buf, sizeof buf, &(pevent_t){.kind = PE_JOB_PROGRESS, .actor = MAIN}, &s->m),
+                     TEXT_NONE);
     assert_string_equal(buf, "");
+    evlog_t *one_line = calloc(1, sizeof *one_line);
+    assert_non_null(one_line);
+    evlog_add(one_line, &start, &s->m);
+    assert_string_equal(evlog_line(one_line, 0), "[ 1.00s] worker 2 started job 5");
+    free(one_line);
     /* The newest line first; a full ring forgets the oldest. */
     evlog_t *log = calloc(1, sizeof *log);
     assert_non_null(log);
@@ -571,6 +689,9 @@ int main(void)
         cmocka_unit_test(test_help_overlay),
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_rewind_title),
+        cmocka_unit_test(test_replay_screen),
+        cmocka_unit_test(test_player_clock),
+        cmocka_unit_test(test_player_pause_step),
     };
     return cmocka_run_group_tests(tests, curses_up, curses_down);
 }

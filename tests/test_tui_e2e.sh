@@ -1,51 +1,93 @@
 #!/bin/sh
 # test_tui_e2e.sh - the live view end to end: the real program in a tmux
 # pane (its own server socket, a fixed 120x40 xterm-256color), driven with
-# send-keys and read with capture-pane: start, pause, step, add a worker,
-# close jobs, cancel, rewind, resize below the minimum and back, quit; then
-# the shell in the pane must have its terminal back (icanon, echo).
-# Each expectation polls the screen a bounded number of times; no fixed
-# sleeps stand in for synchronisation. Skipped (77) without tmux.
+# send-keys and read with capture-pane.
+#   1. `poolviz play`: start, pause, step, add a worker, close jobs, cancel,
+#      rewind, resize below the minimum and back, quit, Ctrl-C; then the
+#      shell in the pane must have its terminal back (icanon, echo).
+#   2. `poolviz replay`: a run recorded with `poolviz run --format jsonl`,
+#      played back: pause, step one event, a refused control, quit.
+# Mistakes on the command line or in the file (3) are said before the
+# terminal changes, so they need no terminal at all and run even without
+# tmux. Each expectation polls the screen a bounded number of times; no
+# fixed sleeps stand in for synchronisation. The tmux cases are skipped
+# without tmux.
 
-echo "1..1"
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "ok 1 # SKIP tmux is not installed"
-    exit 77
-fi
-
-builddir=$(dirname "$(dirname "${POOLVIZ:-./src/poolviz}")")
-# The program routes `play` once its dispatcher knows it; until then the
-# live view's own driver stands in.
-if "$POOLVIZ" play --help >/dev/null 2>&1; then
-    play="$POOLVIZ play"
-else
-    play="$builddir/tests/tui_driver play"
-fi
+: "${POOLVIZ:=./src/poolviz}"
+play="$POOLVIZ play"
+echo "1..3"
 
 sock="poolviz-test-$$"
-log="${TMPDIR:-/tmp}/poolviz-e2e-$$.txt"
+tmp="${TMPDIR:-/tmp}/poolviz-e2e-$$"
+log="$tmp.stty"
+rec="$tmp.jsonl"
 tmx() { tmux -L "$sock" "$@"; }
-cleanup() { tmx kill-server >/dev/null 2>&1; rm -f "$log"; }
+cleanup() { tmx kill-server >/dev/null 2>&1; rm -f "$log" "$rec" "$tmp.bad.jsonl" "$tmp.err"; }
 trap cleanup EXIT INT TERM
 
+test_name="live view end to end"
 fail() {
     echo "# $1"
-    tmx capture-pane -p -t e2e | sed 's/^/# /'
-    echo "not ok 1 - live view end to end"
+    tmx capture-pane -p -t e2e 2>/dev/null | sed 's/^/# /'
+    echo "not ok $test_no - $test_name"
     exit 1
 }
 
-# Polls the pane (up to ~20 s, for sanitizer builds) until it shows $1.
-expect() {
+# ---- 3 (first: no terminal needed) ----
+test_no=3 test_name="usage and data errors before the terminal changes"
+# Runs the program with no terminal; $2 the status wanted, $3 a pattern
+# stderr's one line must match.
+refuse() {
+    "$POOLVIZ" $1 </dev/null >/dev/null 2>"$tmp.err"
+    rc=$?
+    [ $rc -eq "$2" ] || fail "'poolviz $1' exited $rc, want $2: $(cat "$tmp.err")"
+    [ "$(wc -l < "$tmp.err")" -eq 1 ] || fail "'poolviz $1' wrote more than one line: $(cat "$tmp.err")"
+    grep -Eq -- "$3" "$tmp.err" || fail "'poolviz $1' said: $(cat "$tmp.err")"
+}
+refuse "play --bogus" 64 "unknown option '--bogus'"
+refuse "play --workers 0" 64 "--workers"
+refuse "play --mistake nope" 64 "--mistake"
+refuse "play --format jsonl" 64 "are for poolviz run"
+refuse "play --trace x.json" 64 "are for poolviz run"
+refuse "play extra" 64 "unexpected argument 'extra'"
+printf '{"seq":0,"t":0,"real":0,"kind":"run_start"}\n{"seq":1,"t":0,oops}\n' > "$tmp.bad.jsonl"
+refuse "replay $tmp.bad.jsonl" 65 "^poolviz: $tmp.bad.jsonl:2:[0-9]+: "
+: > "$tmp.bad.jsonl"
+refuse "replay $tmp.bad.jsonl" 65 "no events"
+refuse "replay $tmp.missing.jsonl" 1 "No such file"
+"$POOLVIZ" play --help </dev/null | grep -q -- "--mistake" || fail "play --help does not list the run options"
+"$POOLVIZ" replay --help </dev/null | grep -q "usage: poolviz replay" || fail "replay --help"
+results_3="ok 3 - $test_name"
+
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "ok 1 # SKIP tmux is not installed"
+    echo "ok 2 # SKIP tmux is not installed"
+    echo "$results_3"
+    exit 0
+fi
+
+# ---- 1 ----
+test_no=1 test_name="live view end to end"
+
+# Polls (up to ~20 s, for sanitizer builds) until the command after $1
+# (what is awaited, for the failure message) succeeds.
+until_ok() {
+    what=$1
+    shift
     i=0
-    while [ $i -lt 400 ]; do
-        if tmx capture-pane -p -t e2e | grep -q -- "$1"; then
-            return 0
-        fi
+    while ! "$@"; do
         i=$((i + 1))
+        [ $i -lt 400 ] || fail "timed out waiting for: $what"
         sleep 0.05
     done
-    fail "timed out waiting for: $1"
+}
+shows() { tmx capture-pane -p -t e2e | grep -q -- "$1"; }
+lacks() { ! shows "$1"; }
+expect() { until_ok "$1" shows "$1"; }
+# Presses a key, then waits for the screen to show $2.
+press() {
+    tmx send-keys -t e2e "$1"
+    expect "$2"
 }
 
 tmx -f /dev/null new-session -d -s e2e -x 120 -y 40 \
@@ -58,35 +100,20 @@ expect "worker 3"
 expect "jobs channel"
 expect "timeline"
 
-tmx send-keys -t e2e " "
-expect "paused"
-tmx send-keys -t e2e "."
-expect "paused"
-
-tmx send-keys -t e2e " "
-expect "running"
-tmx send-keys -t e2e "w"
-expect "worker 4"
-
-tmx send-keys -t e2e "c"
-expect "CLOSED"
-
-tmx send-keys -t e2e "x"
-expect "ctx canceled"
+press " " "paused"
+press "." "paused"
+press " " "running"
+press "w" "worker 4"
+press "c" "CLOSED"
+press "x" "ctx canceled"
 
 # Rewind over the recorded history (the run is over or paused by now).
 tmx send-keys -t e2e " "
-tmx send-keys -t e2e Left
-expect "rewind"
+press Left "rewind"
 tmx send-keys -t e2e Left Left Right
 expect "move through history"
 tmx send-keys -t e2e " "
-i=0
-while tmx capture-pane -p -t e2e | grep -q "move through history"; do
-    i=$((i + 1))
-    [ $i -lt 400 ] || fail "space did not leave the rewind"
-    sleep 0.05
-done
+until_ok "space to leave the rewind" lacks "move through history"
 
 tmx resize-window -t e2e -x 70 -y 20
 expect "needs at least 80x24"
@@ -101,15 +128,37 @@ tty_sane() {
     grep -q -- " echo " "$log" || fail "echo is off after $1"
 }
 
-tmx send-keys -t e2e "q"
-expect "EXITED 0"
+press "q" "EXITED 0"
 tty_sane quit
 
 # Ctrl-C restores the terminal too.
 tmx send-keys -t e2e "$play --jobs 1000; echo EXITED-INT \$?" Enter
 expect "running"
-tmx send-keys -t e2e C-c
-expect "EXITED-INT"
+press C-c "EXITED-INT"
 tty_sane ctrl-c
+echo "ok 1 - $test_name"
 
-echo "ok 1 - live view end to end"
+# ---- 2 ----
+test_no=2 test_name="replay of a recorded run"
+"$POOLVIZ" run --speed 1000 --format jsonl > "$rec" || fail "could not record a run"
+tmx send-keys -t e2e "clear; $POOLVIZ replay '$rec'; echo EXITED-REPLAY \$?" Enter
+expect "replay of poolviz-e2e-"
+expect "jobs channel"
+press " " "paused"
+# Paused, the event count stands still; a step adds exactly one event
+# (the count in the events pane's heading).
+events_shown() { tmx capture-pane -p -t e2e | sed -n 's/.* \([0-9][0-9]*\) events [^a-z]*$/\1/p' | head -n 1; }
+other_than() { [ "$(events_shown)" != "$1" ]; }
+before=$(events_shown)
+[ -n "$before" ] || fail "no event count on screen"
+tmx send-keys -t e2e "."
+until_ok "a step to apply an event" other_than "$before"
+after=$(events_shown)
+[ "$after" -eq $((before + 1)) ] || fail "a step went from $before to $after events"
+press "w" "replay: read-only"
+press "+" "speed 2x"
+press " " "run ended"
+press "q" "EXITED-REPLAY 0"
+tty_sane replay
+echo "ok 2 - $test_name"
+echo "$results_3"

@@ -76,6 +76,11 @@ typedef struct {
     const char *failure;     /* Go's deadlock or panic text, or NULL */
     const char *notice;      /* a one-line remark (a refused key), or NULL */
     view_source_t source;
+    /* The clock as the source runs it: a replay's own pause and speed, not
+     * those of the run it recorded. */
+    bool paused;
+    double speed;
+    bool exhausted;          /* a replay at the end of a recording cut short */
     bool rewinding;          /* showing history, read-only */
     size_t rewind_pos, rewind_len;
     int worker_scroll;       /* first worker shown when they do not all fit */
@@ -113,7 +118,8 @@ void draw_timeline(WINDOW *w, const model_t *m, const timeline_t *tl, const them
                    int64_t now);
 void draw_log(WINDOW *w, const model_t *m, const evlog_t *log, const theme_t *t, rect_t r);
 void draw_help_line(WINDOW *w, const model_t *m, const view_t *v, rect_t r);
-void draw_help_overlay(WINDOW *w, const theme_t *t, int rows, int cols);
+/* The keys; a replay's leaves out those that change a run. */
+void draw_help_overlay(WINDOW *w, const view_t *v, int rows, int cols);
 /* The deadlock or panic box: Go's message and what each thread waits on. */
 void draw_failure_overlay(WINDOW *w, const model_t *m, const view_t *v, int rows, int cols);
 void draw_too_small(WINDOW *w, const theme_t *t, int rows, int cols);

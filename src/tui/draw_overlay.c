@@ -5,7 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A framed, blanked box with a title in its top edge. */
+/* A framed, blanked box with a title in its top edge. Blank columns on
+ * either side keep the panes' text from running into the frame ("[|"). */
 static void draw_box(WINDOW *w, rect_t r, const theme_t *t, attr_t a, const char *title)
 {
     const char *h = t->utf8 ? "─" : "-", *v = t->utf8 ? "│" : "|";
@@ -13,7 +14,7 @@ static void draw_box(WINDOW *w, rect_t r, const theme_t *t, attr_t a, const char
     if (t->utf8) {
         c[0] = "┌", c[1] = "┐", c[2] = "└", c[3] = "┘";
     }
-    clear_rect(w, r);
+    clear_rect(w, (rect_t){.y = r.y, .x = r.x - 2, .h = r.h, .w = r.w + 4});
     put_repeat(w, r.y, r.x + 1, r.w - 2, a, h);
     put_repeat(w, r.y + r.h - 1, r.x + 1, r.w - 2, a, h);
     for (int y = r.y + 1; y < r.y + r.h - 1; y++) {
@@ -28,35 +29,47 @@ static void draw_box(WINDOW *w, rect_t r, const theme_t *t, attr_t a, const char
         putf(w, r.y, r.x + 2, r.w - 4, a | A_BOLD, " %s ", title);
 }
 
-static const char *const help_text[] = {
-    "space      pause / resume the run",
-    ".          while paused: let the next event happen",
-    "+  -       faster / slower (0.05x to 1000x)",
-    "<-  ->     while paused: rewind / replay the recorded history",
-    "Home End   first / last recorded event",
-    "w  W       add a worker / retire the newest worker",
-    "j          add 3 jobs (the producer sends them)",
-    "c          close the jobs channel (no more jobs)",
-    "x          cancel the context (ctx.Done() closes)",
-    "r          restart the run from the beginning",
-    "PgUp PgDn  scroll the workers when they do not all fit",
-    "q          quit (Ctrl-C too)",
-    "",
-    "Workers:  working (with a progress bar)   waiting for a job",
-    "          blocked sending (its result)    waiting for a tick",
-    "          idle (between jobs)             exited",
-    "",
-    "Press any key to close this help.",
+typedef enum { HELP_ALWAYS, HELP_LIVE, HELP_REPLAY } help_when_t;
+
+static const struct {
+    help_when_t when;
+    const char *text;
+} help_text[] = {
+    {HELP_ALWAYS, "space      pause / resume the run"},
+    {HELP_ALWAYS, ".          while paused: let the next event happen"},
+    {HELP_ALWAYS, "+  -       faster / slower (0.05x to 1000x)"},
+    {HELP_ALWAYS, "<-  ->     while paused: rewind / replay the recorded history"},
+    {HELP_ALWAYS, "Home End   first / last recorded event"},
+    {HELP_LIVE, "w  W       add a worker / retire the newest worker"},
+    {HELP_LIVE, "j          add 3 jobs (the producer sends them)"},
+    {HELP_LIVE, "c          close the jobs channel (no more jobs)"},
+    {HELP_LIVE, "x          cancel the context (ctx.Done() closes)"},
+    {HELP_LIVE, "r          restart the run from the beginning"},
+    {HELP_REPLAY, "w W j c x r  change a live run: a recording cannot change"},
+    {HELP_ALWAYS, "PgUp PgDn  scroll the workers when they do not all fit"},
+    {HELP_ALWAYS, "q          quit (Ctrl-C too)"},
+    {HELP_ALWAYS, ""},
+    {HELP_ALWAYS, "Workers:  working (with a progress bar)   waiting for a job"},
+    {HELP_ALWAYS, "          blocked sending (its result)    waiting for a tick"},
+    {HELP_ALWAYS, "          idle (between jobs)             exited"},
+    {HELP_ALWAYS, ""},
+    {HELP_ALWAYS, "Press any key to close this help."},
 };
 
-void draw_help_overlay(WINDOW *w, const theme_t *t, int rows, int cols)
+void draw_help_overlay(WINDOW *w, const view_t *v, int rows, int cols)
 {
-    int n = (int)(sizeof help_text / sizeof help_text[0]);
+    /* The lines for this source: a replay has no keys that change the run. */
+    const char *lines[sizeof help_text / sizeof help_text[0]];
+    help_when_t skip = v->source == VIEW_REPLAY ? HELP_LIVE : HELP_REPLAY;
+    int n = 0;
+    for (size_t i = 0; i < sizeof help_text / sizeof help_text[0]; i++)
+        if (help_text[i].when != skip)
+            lines[n++] = help_text[i].text;
     int bw = cols - 4 < 70 ? cols - 4 : 70, bh = n + 2 < rows - 2 ? n + 2 : rows - 2;
     rect_t r = {.y = (rows - bh) / 2, .x = (cols - bw) / 2, .h = bh, .w = bw};
-    draw_box(w, r, t, A_NORMAL, "keys");
+    draw_box(w, r, v->theme, A_NORMAL, "keys");
     for (int i = 0; i < n && i < bh - 2; i++)
-        put(w, r.y + 1 + i, r.x + 2, bw - 4, A_NORMAL, help_text[i]);
+        put(w, r.y + 1 + i, r.x + 2, bw - 4, A_NORMAL, lines[i]);
 }
 
 /* The box sits over the timeline and log, so the panes above it still show
@@ -68,8 +81,12 @@ void draw_failure_overlay(WINDOW *w, const model_t *m, const view_t *v, int rows
     int lines = 1;
     for (const char *p = text; *p; p++)
         lines += *p == '\n';
-    const char *footer = t->utf8 ? "← rewind to see how it got here   r restart   q quit   Esc hide"
-                                 : "<- rewind to see how it got here   r restart   q quit   Esc hide";
+    /* A replay cannot restart: its footer leaves the key out. */
+    const char *footer = v->source == VIEW_REPLAY
+                             ? (t->utf8 ? "← rewind to see how it got here   q quit   Esc hide"
+                                        : "<- rewind to see how it got here   q quit   Esc hide")
+                             : (t->utf8 ? "← rewind to see how it got here   r restart   q quit   Esc hide"
+                                        : "<- rewind to see how it got here   r restart   q quit   Esc hide");
     int bh = lines + 4, max_h = rows / 2;
     if (bh > max_h)
         bh = max_h;

@@ -26,7 +26,11 @@ static const char *run_state(const model_t *m, const view_t *v, attr_t *a, const
         default: return "finished";
         }
     }
-    if (m->paused)
+    if (v->exhausted) {
+        *glyph = t->stop;
+        return "end of recording";
+    }
+    if (v->paused)
         return "paused";
     *glyph = t->play;
     *a = t->attr[TA_WORKING];
@@ -50,7 +54,7 @@ void draw_title(WINDOW *w, const model_t *m, const view_t *v, rect_t r)
         snprintf(where, sizeof where, " %zu/%zu", v->rewind_pos, v->rewind_len);
     snprintf(right, sizeof right, "%s %s%s", glyph, state, where);
     char tail[64];
-    snprintf(tail, sizeof tail, "   t %s   speed %gx ", clock, m->speed);
+    snprintf(tail, sizeof tail, "   t %s   speed %gx ", clock, v->speed);
     int rw = text_width(right) + text_width(tail);
     int rx = r.x + r.w - rw;
     if (rx < x + 2)
@@ -127,7 +131,7 @@ typedef struct {
 static const key_help_t keys[] = {
     {"space", "pause", false}, {".", "step", false},      {"+/-", "speed", false},   {"<-/->", "rewind", false},
     {"w/W", "worker", true},   {"j", "jobs", true},       {"c", "close", true},      {"x", "cancel", true},
-    {"r", "restart", false},
+    {"r", "restart", true},
 };
 
 /* Arrows as arrows where the terminal can show them. */

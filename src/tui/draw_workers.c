@@ -11,7 +11,7 @@
 
 #include "core/xalloc.h"
 
-enum { GRID_CELL = 13 };
+enum { GRID_CELL = LAYOUT_GRID_CELL };
 
 static const char *object_name(const model_t *m, int id)
 {

@@ -1,8 +1,7 @@
-/* evlog.h - the event log pane's lines: a formatter that says an event in
- * words ("worker 2 started job 5"), and a bounded ring of the latest lines.
- *
- * The wording follows the headless text view's; until that view offers its
- * formatter, this one stands in (the lead merges them). No curses here.
+/* evlog.h - the event log pane's lines: a bounded ring of the latest events
+ * in words. The words are the headless text view's (text_format_line), so
+ * the live view's log and `poolviz run` say each event the same way; the log
+ * also keeps the details its panes animate (TEXT_DETAIL). No curses here.
  * Not thread-safe (the UI owns it). */
 #ifndef POOLVIZ_TUI_EVLOG_H
 #define POOLVIZ_TUI_EVLOG_H
@@ -14,12 +13,7 @@
 #include "model/model.h"
 
 #define EVLOG_LINES 256
-#define EVLOG_WIDTH 120
-
-/* Writes the line for ev ("  1.000s  worker 2 started job 5") into buf, with
- * names from m (which has folded at least ev's declarations). Returns false,
- * leaving buf empty, for events not worth a line (progress, declarations). */
-bool evlog_format(char *buf, size_t len, const pevent_t *ev, const model_t *m);
+#define EVLOG_WIDTH 160 /* wider than any pane: the pane cuts the line, not the ring */
 
 typedef struct {
     char lines[EVLOG_LINES][EVLOG_WIDTH];
@@ -27,7 +21,8 @@ typedef struct {
 } evlog_t;
 
 void evlog_reset(evlog_t *l);
-/* Adds ev's line, if it has one. */
+/* Adds ev's line ("[ 1.00s] worker 2 started job 5"), if it has words;
+ * names come from m, which has folded at least ev's declarations. */
 void evlog_add(evlog_t *l, const pevent_t *ev, const model_t *m);
 /* The i-th latest line, 0 = the newest; NULL past the end. */
 const char *evlog_line(const evlog_t *l, size_t i);

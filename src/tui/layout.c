@@ -23,13 +23,19 @@ void layout_compute(layout_t *l, int rows, int cols, int n_workers)
     /* Workers (and results beside them): one row each, at least enough for
      * the results pane, at most two fifths of what is left. */
     int band = clamp(n_workers, MIN_BAND, rest * 2 / 5 > MIN_BAND ? rest * 2 / 5 : MIN_BAND);
+    int wcols = cols * 3 / 5;
+    if (n_workers > band) {
+        /* Too many for a row each: a grid (and a legend line), whose spare
+         * rows go to the timeline's lanes instead of standing empty. */
+        int per_row = (wcols - 1) / LAYOUT_GRID_CELL;
+        band = clamp((n_workers + per_row - 1) / per_row + 1, MIN_BAND, band);
+    }
     int left = rest - (band + 1);
     /* Timeline: heading, lanes, axis; the log keeps at least its minimum
      * and about half of what remains. */
     int max_lanes = (left - MIN_LOG_H - 2) / 2 > 1 ? (left - MIN_LOG_H - 2) / 2 : 1;
     l->lanes = clamp(n_workers, 1, max_lanes);
     int tl_h = l->lanes + 2;
-    int wcols = cols * 3 / 5;
 
     int y = 0;
     l->title = rect(y++, 0, 1, cols);

@@ -16,6 +16,9 @@
 
 #define LAYOUT_MIN_ROWS 24
 #define LAYOUT_MIN_COLS 80
+/* Columns of one worker in the workers pane's grid ("▶ w12 j345  "): the
+ * layout gives a grid only the rows it fills. */
+#define LAYOUT_GRID_CELL 13
 
 typedef struct {
     int y, x, h, w;

@@ -31,5 +31,5 @@ void screen_draw(WINDOW *w, const view_t *v, int rows, int cols)
     if (failed && !v->hide_failure && !v->rewinding)
         draw_failure_overlay(w, m, v, rows, cols);
     if (v->help)
-        draw_help_overlay(w, v->theme, rows, cols);
+        draw_help_overlay(w, v, rows, cols);
 }

@@ -4,12 +4,17 @@
 
 /* `poolviz play [run options]`: the live view of a run. argv[0] is "play"
  * (or the program, for `poolviz` without arguments, which plays the default
- * experiment: 3 workers, 9 one-second jobs). Returns the exit status: 0, 64
- * on a usage error, 1 when the view cannot start (not a terminal, ...). */
+ * experiment: 3 workers, 9 one-second jobs). Takes every option of
+ * `poolviz run` except its output ones (--format, --trace, --quiet: a usage
+ * error). Returns the exit status: 0, 64 on a usage error (said before the
+ * terminal changes), 1 when the view cannot start (not a terminal, ...). */
 int tui_play(int argc, char **argv);
 
-/* `poolviz replay FILE.jsonl`: plays a recorded run back. Returns the exit
- * status as tui_play. */
+/* `poolviz replay FILE.jsonl`: plays back a run recorded with `poolviz run
+ * --format jsonl`, with the live view's keys except those that change a run.
+ * Returns the exit status: 0; 65 (EX_DATAERR) when the file does not parse,
+ * with the reader's "FILE:LINE:COL: message" on stderr; 1 when it cannot be
+ * read or the view cannot start. "--help" prints the usage. */
 int tui_replay(const char *path);
 
 #endif

@@ -1,20 +1,24 @@
 /* ui.c - the loop of the live view (ui.h).
  *
- * Each turn: take signals (quit, resize), bring the view up to date with the
- * pool (under pool_lock: copy the model if it changed, fold the history's
- * new events into the timeline and the log), draw if anything changed, then
- * wait for a key, a signal or the next frame. Frames come at most 30 times a
- * second and only while something moves; paused, finished or idle, the loop
- * sleeps in poll() until a key or a signal. All keys waiting are handled
- * before the next frame, so a key never waits behind a busy run.
+ * Each turn: take signals (quit, resize), let the source move (a replay's
+ * clock), bring the view up to date with it (under the source's lock: copy
+ * the model if it changed, fold the history's new events into the timeline
+ * and the log), draw if anything changed, then wait for a key, a signal or
+ * the next frame. Frames come at most 30 times a second and only while
+ * something moves; paused, finished or idle, the loop sleeps in poll() until
+ * a key or a signal. All keys waiting are handled before the next frame, so
+ * a key never waits behind a busy run.
  *
  * Rewind: while paused (or once the run is over) left/right move a cursor
- * over the pool's history; the view is rebuilt from the history's base model
- * and the first k events. It is read-only: the run's controls are refused
- * until space returns to the live state.
+ * over the source's history; the view is rebuilt from the history's base
+ * model and the first k events. It is read-only: the run's controls are
+ * refused until space returns to the present.
  *
- * Ownership: the ui_t and everything in it belong to this thread; the pool's
- * model and history are only read under pool_lock. */
+ * Live run or replay: the same code through source_t; a replay has no
+ * controls that change the run, and keeps its own clock.
+ *
+ * Ownership: the ui_t and everything in it belong to this thread; the
+ * source's model and history are only read under its lock. */
 #include "tui/ui.h"
 
 #include <errno.h>
@@ -32,14 +36,14 @@
 #include "tui/term.h"
 #include "tui/timeline.h"
 
-enum { FRAME_MS = 33, AFTER_KEY_MS = 1500, NOTICE_MS = 3000, ADD_JOBS = 3 };
+enum { FRAME_MS = 33, AFTER_KEY_MS = 1500, NOTICE_MS = 3000 };
 
 static const double speeds[] = {0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
 
 typedef struct {
-    pool_config_t cfg;
+    source_t src;
+    const source_ops_t *ops; /* src.ops, said often */
     const char *title;
-    pool_t *pool;
     theme_t theme;
     model_t view;            /* what is shown: the live model, or a rewound one */
     timeline_t tl;
@@ -73,23 +77,15 @@ static void notice(ui_t *u, const char *text)
     u->dirty = true;
 }
 
-/* ---- the run ---- */
+/* ---- the source ---- */
 
-static int start_run(ui_t *u, char *err, size_t errlen)
+static void src_lock(ui_t *u) { u->ops->lock(u->src.ud); }
+static void src_unlock(ui_t *u) { u->ops->unlock(u->src.ud); }
+static bool src_paused(ui_t *u) { return u->ops->paused(u->src.ud); }
+
+/* The view as before the first event: after a start or restart. */
+static void reset_view(ui_t *u)
 {
-    u->pool = pool_new(&u->cfg, err, errlen);
-    if (!u->pool)
-        return -1;
-    /* Threads the pool starts inherit a mask without our signals. */
-    term_block_signals();
-    int rc = pool_start(u->pool);
-    term_unblock_signals();
-    if (rc != 0) {
-        snprintf(err, errlen, "cannot start the pool (error %d)", rc);
-        pool_free(u->pool);
-        u->pool = NULL;
-        return -1;
-    }
     model_done(&u->view);
     model_init(&u->view);
     timeline_reset(&u->tl);
@@ -101,57 +97,59 @@ static int start_run(ui_t *u, char *err, size_t errlen)
     u->seen_events = 0;
     u->now = 0;
     u->dirty = true;
-    return 0;
 }
 
 /* Folds history events [from, to) (indices into the kept history) into the
- * timeline and the log; names come from names. Pool locked. */
+ * timeline and the log; names come from names. Source locked. */
 static void feed(ui_t *u, size_t from, size_t to, const model_t *names)
 {
     for (size_t i = from; i < to; i++) {
-        const pevent_t *ev = pool_history_at(u->pool, i);
+        const pevent_t *ev = u->ops->history_at(u->src.ud, i);
         timeline_apply(&u->tl, ev);
         evlog_add(&u->log, ev, names);
     }
 }
 
-/* Brings the view up to the pool's present (not while rewinding). */
+/* Brings the view up to the source's present (not while rewinding). */
 static void sync_live(ui_t *u)
 {
-    pool_lock(u->pool);
-    const model_t *m = pool_model(u->pool);
+    void *ud = u->src.ud;
+    src_lock(u);
+    const model_t *m = u->ops->model(ud);
     if (m->events != u->view.events) {
         model_copy(&u->view, m);
         u->dirty = true;
     }
-    const model_t *base = pool_history_base(u->pool);
-    size_t len = pool_history_len(u->pool);
+    const model_t *base = u->ops->history_base(ud);
+    size_t len = u->ops->history_len(ud);
     uint64_t trimmed = base->events;
     size_t from = u->fed > trimmed ? (size_t)(u->fed - trimmed) : 0;
     if (from < len)
         feed(u, from, len, m);
     u->fed = trimmed + len;
-    if (m->ended && !u->failure && pool_failure(u->pool))
-        u->failure = xstrdup(pool_failure(u->pool));
-    pool_unlock(u->pool);
+    const char *failure = m->ended && !u->failure ? u->ops->failure(ud) : NULL;
+    if (failure)
+        u->failure = xstrdup(failure);
+    src_unlock(u);
 }
 
 /* The view after the first k events of the kept history. */
 static void rewind_to(ui_t *u, size_t k)
 {
-    pool_lock(u->pool);
-    size_t len = pool_history_len(u->pool);
+    void *ud = u->src.ud;
+    src_lock(u);
+    size_t len = u->ops->history_len(ud);
     if (k > len)
         k = len;
     if (k < u->cursor || !u->rewinding) {
-        model_copy(&u->view, pool_history_base(u->pool));
+        model_copy(&u->view, u->ops->history_base(ud));
         timeline_reset(&u->tl);
         evlog_reset(&u->log);
         u->cursor = 0;
     }
     /* Forward from where the view is: model first, so the log has names. */
     for (size_t i = u->cursor; i < k; i++) {
-        const pevent_t *ev = pool_history_at(u->pool, i);
+        const pevent_t *ev = u->ops->history_at(ud, i);
         model_apply(&u->view, ev);
         timeline_apply(&u->tl, ev);
         evlog_add(&u->log, ev, &u->view);
@@ -159,7 +157,7 @@ static void rewind_to(ui_t *u, size_t k)
     u->cursor = k;
     u->hist_len = len;
     u->rewinding = true;
-    pool_unlock(u->pool);
+    src_unlock(u);
     u->now = u->view.now;
     u->dirty = true;
 }
@@ -168,24 +166,32 @@ static void leave_rewind(ui_t *u)
 {
     rewind_to(u, SIZE_MAX); /* the whole history: the timeline and log as live */
     u->rewinding = false;
-    pool_lock(u->pool);
-    u->fed = pool_history_base(u->pool)->events + u->cursor;
-    pool_unlock(u->pool);
+    src_lock(u);
+    u->fed = u->ops->history_base(u->src.ud)->events + u->cursor;
+    src_unlock(u);
     u->view.events = 0; /* make the next sync copy the live model */
 }
 
-/* Lesson time between events: at the clock's speed, but never past the
- * moment the next event must come (the earliest running job's end). */
+/* Lesson time between events: a replay's own clock; a live run's at the
+ * clock's speed, but never past the moment the next event must come (the
+ * earliest running job's end). */
 static void advance_clock(ui_t *u, uint64_t now_ms)
 {
     const model_t *m = &u->view;
+    if (u->ops->now && !u->rewinding) {
+        int64_t t = u->ops->now(u->src.ud);
+        if (t != u->now)
+            u->dirty = true;
+        u->now = t;
+        return;
+    }
     if (m->events != u->seen_events) {
         u->seen_events = m->events;
         u->event_real_ms = now_ms;
         u->now = m->now;
         return;
     }
-    if (u->rewinding || m->ended || m->paused || !m->started)
+    if (u->rewinding || m->ended || src_paused(u) || !m->started)
         return;
     int64_t cap = INT64_MAX;
     for (int id = 1; id < m->n_actors; id++) {
@@ -208,7 +214,7 @@ static void advance_clock(ui_t *u, uint64_t now_ms)
 
 static void change_speed(ui_t *u, int dir)
 {
-    double cur = pool_speed(u->pool);
+    double cur = u->ops->speed(u->src.ud);
     size_t n = sizeof speeds / sizeof speeds[0], i = 0;
     while (i < n && speeds[i] < cur - 1e-9)
         i++;
@@ -218,19 +224,19 @@ static void change_speed(ui_t *u, int dir)
     else
         i = i > 0 ? i - 1 : 0;
     if (i < n)
-        pool_set_speed(u->pool, speeds[i]);
+        u->ops->set_speed(u->src.ud, speeds[i]);
 }
 
 static bool can_rewind(ui_t *u)
 {
-    if (u->rewinding || u->view.paused || u->view.ended)
+    if (u->rewinding || src_paused(u) || u->view.ended)
         return true;
     notice(u, "pause first (space), then rewind with the arrows");
     return false;
 }
 
-/* The run's controls: refused while rewinding, which is read-only. */
-static bool may_control(ui_t *u)
+/* Stepping: refused while rewinding, which is read-only. */
+static bool may_step(ui_t *u)
 {
     if (!u->rewinding)
         return true;
@@ -238,15 +244,23 @@ static bool may_control(ui_t *u)
     return false;
 }
 
-static void restart(ui_t *u)
+/* The run's controls: none in a replay, nor while rewinding. */
+static void control(ui_t *u, source_ctl_t ctl)
 {
-    char err[256];
-    pool_free(u->pool);
-    u->pool = NULL;
-    if (start_run(u, err, sizeof err) != 0) {
-        u->quit = true; /* the same config started before: cannot happen but be safe */
+    if (!u->ops->control) {
+        notice(u, "replay: read-only (a recording cannot change)");
         return;
     }
+    if (!may_step(u))
+        return;
+    int rc = u->ops->control(u->src.ud, ctl);
+    if (ctl != CTL_RESTART)
+        return; /* a refusal arrives as the run's own note, in the log */
+    if (rc != 0) {
+        u->quit = true; /* the same run started before: only a broken system gets here */
+        return;
+    }
+    reset_view(u);
     notice(u, "restarted");
 }
 
@@ -266,18 +280,16 @@ static void on_key(ui_t *u, int key)
     case ' ':
         if (u->rewinding)
             leave_rewind(u);
-        else if (pool_paused(u->pool))
-            pool_resume(u->pool);
         else
-            pool_pause(u->pool);
+            u->ops->pause(u->src.ud, !src_paused(u));
         break;
     case '.':
-        if (!may_control(u))
+        if (!may_step(u))
             break;
-        if (pool_paused(u->pool))
-            pool_step(u->pool);
+        if (src_paused(u))
+            u->ops->step(u->src.ud);
         else
-            pool_pause(u->pool);
+            u->ops->pause(u->src.ud, true);
         break;
     case '+': case '=': change_speed(u, +1); break;
     case '-': case '_': change_speed(u, -1); break;
@@ -311,12 +323,12 @@ static void on_key(ui_t *u, int key)
         break;
     case KEY_NPAGE: u->scroll += 20; break;
     case KEY_PPAGE: u->scroll = u->scroll > 20 ? u->scroll - 20 : 0; break;
-    case 'w': if (may_control(u)) pool_add_worker(u->pool); break;
-    case 'W': if (may_control(u)) pool_retire_worker(u->pool); break;
-    case 'j': if (may_control(u)) pool_add_jobs(u->pool, ADD_JOBS); break;
-    case 'c': if (may_control(u)) pool_close_jobs(u->pool); break;
-    case 'x': if (may_control(u)) pool_cancel(u->pool); break;
-    case 'r': restart(u); break;
+    case 'w': control(u, CTL_ADD_WORKER); break;
+    case 'W': control(u, CTL_RETIRE_WORKER); break;
+    case 'j': control(u, CTL_ADD_JOBS); break;
+    case 'c': control(u, CTL_CLOSE_JOBS); break;
+    case 'x': control(u, CTL_CANCEL); break;
+    case 'r': control(u, CTL_RESTART); break;
     case KEY_RESIZE: break; /* curses resized itself; the next frame relayouts */
     default: u->dirty = false; break;
     }
@@ -329,7 +341,9 @@ static void draw(ui_t *u)
     uint64_t t = mono_ms();
     view_t v = {
         .theme = &u->theme, .m = &u->view, .tl = &u->tl, .log = &u->log, .now = u->now, .title = u->title,
-        .failure = u->failure, .notice = t < u->notice_until ? u->notice : NULL, .source = VIEW_LIVE,
+        .failure = u->failure, .notice = t < u->notice_until ? u->notice : NULL, .source = u->ops->kind,
+        .paused = src_paused(u), .speed = u->ops->speed(u->src.ud),
+        .exhausted = !u->rewinding && u->ops->exhausted && u->ops->exhausted(u->src.ud) && !u->view.ended,
         .rewinding = u->rewinding, .rewind_pos = u->cursor, .rewind_len = u->hist_len,
         .worker_scroll = u->scroll, .help = u->help, .hide_failure = u->hide_failure,
     };
@@ -340,10 +354,11 @@ static void draw(ui_t *u)
 }
 
 /* How long to wait for input: a frame while anything moves, else forever. */
-static int wait_ms(const ui_t *u, uint64_t now)
+static int wait_ms(ui_t *u, uint64_t now)
 {
     const model_t *m = &u->view;
-    bool moving = !u->rewinding && m->started && !m->ended && !m->paused;
+    bool over = m->ended || (u->ops->exhausted && u->ops->exhausted(u->src.ud));
+    bool moving = !u->rewinding && m->started && !over && !src_paused(u);
     if (moving || now < u->busy_until || (u->notice_until && now < u->notice_until) || !m->started)
         return FRAME_MS;
     return -1;
@@ -361,8 +376,11 @@ static void loop(ui_t *u)
             term_resize();
             u->dirty = true;
         }
-        if (!u->rewinding)
+        if (!u->rewinding) {
+            if (u->ops->tick)
+                u->ops->tick(u->src.ud);
             sync_live(u);
+        }
         uint64_t now = mono_ms();
         advance_clock(u, now);
         if (u->notice_until && now >= u->notice_until) {
@@ -382,22 +400,24 @@ static void loop(ui_t *u)
     }
 }
 
-int ui_run_live(const pool_config_t *cfg, const char *title, char *err, size_t errlen)
+int ui_run(source_t src, const char *title, char *err, size_t errlen)
 {
     ui_t *u = xcalloc(1, sizeof *u);
-    u->cfg = *cfg;
+    u->src = src;
+    u->ops = src.ops;
     u->title = title;
     model_init(&u->view);
     timeline_init(&u->tl);
     int rc = 1;
     if (term_init(&u->theme, err, errlen) == 0) {
-        if (start_run(u, err, errlen) == 0) {
+        if (!u->ops->start || u->ops->start(src.ud, err, errlen) == 0) {
+            reset_view(u);
             loop(u);
             rc = 0;
         }
         term_done(); /* the terminal back first; stopping the run may take a moment */
     }
-    pool_free(u->pool);
+    u->ops->stop(src.ud);
     model_done(&u->view);
     timeline_done(&u->tl);
     free(u->failure);

@@ -1,11 +1,14 @@
-/* text.c - the text view (text.h). Only the steps a learner follows are
- * printed: goroutines starting and exiting, jobs sent, started, finished or
- * failed, results received, channels closed, the context's end, notes and
- * failures. Blocks and wake-ups are the TUI's and the trace's business. */
+/* text.c - the text view (text.h) and the one place events are put into
+ * words: `poolviz run` prints the steps a learner follows (goroutines
+ * starting and exiting, jobs sent, started, finished or failed, results
+ * received, channels closed, the context's end, notes and failures); the
+ * live view's log says those the same way and adds the details its panes
+ * animate (blocks, jobs taken, WaitGroup counts, dropped ticks, speed). */
 #include "views/text.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <string.h>
 
 #include "core/ctx.h"
 #include "views/describe.h"
@@ -15,22 +18,18 @@ void text_view_init(text_view_t *v, FILE *out, bool events)
     *v = (text_view_t){ .out = out, .events = events };
 }
 
-static void line(const text_view_t *v, const pevent_t *ev, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void line(const text_view_t *v, const pevent_t *ev, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(v->out, "[%5.2fs] ", view_seconds(ev->virt_ns));
-    vfprintf(v->out, fmt, ap);
-    putc('\n', v->out);
-    va_end(ap);
-}
+/* ---- events in words ---- */
 
 static const char *who(const model_t *m, int actor)
 {
     const char *name = view_actor_name(m, actor);
     return name ? name : "runtime";
+}
+
+static const char *what(const model_t *m, int obj)
+{
+    const char *name = view_object_name(m, obj);
+    return name ? name : "a channel";
 }
 
 static bool on(const model_t *m, const pevent_t *ev, pool_obj_role_t role)
@@ -44,38 +43,126 @@ static const char *ctx_reason(const model_t *m)
     return ctx_strerror(m->ctx_state == CTX_STATE_DEADLINE ? CTX_DEADLINE_EXCEEDED : CTX_CANCELED);
 }
 
-static void plan_line(const text_view_t *v, const pevent_t *ev, const char *what)
+/* snprintf that returns the level it is given, so each case is one line. */
+static text_level_t say(text_level_t level, char *b, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static text_level_t say(text_level_t level, char *b, size_t n, const char *fmt, ...)
 {
-    line(v, ev, "%s: %" PRId64 " jobs, %" PRId64 " workers (ideal makespan %.2fs)", what, ev->job, ev->value,
-         view_seconds(ev->aux));
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(b, n, fmt, ap);
+    va_end(ap);
+    return level;
 }
 
-static void job_line(const text_view_t *v, const pevent_t *ev, const model_t *m)
+static text_level_t plan_words(char *b, size_t n, const pevent_t *ev, const char *title)
+{
+    return say(TEXT_STEP, b, n, "%s: %" PRId64 " jobs, %" PRId64 " workers (ideal makespan %.2fs)", title, ev->job,
+               ev->value, view_seconds(ev->aux));
+}
+
+static text_level_t job_words(char *b, size_t n, const pevent_t *ev, const model_t *m)
 {
     const char *w = who(m, ev->actor);
-    char buf[128];
+    char err[128];
     switch (ev->kind) {
-    case PE_JOB_START: line(v, ev, "%s started job %" PRId64, w, ev->job); break;
-    case PE_JOB_FINISH: line(v, ev, "%s finished job %" PRId64, w, ev->job); break;
+    case PE_JOB_START: return say(TEXT_STEP, b, n, "%s started job %" PRId64, w, ev->job);
+    case PE_JOB_FINISH: return say(TEXT_STEP, b, n, "%s finished job %" PRId64, w, ev->job);
     case PE_JOB_FAIL:
-        line(v, ev, "%s failed job %" PRId64 ": processing job %" PRId64 ": %s", w, ev->job, ev->job,
-             view_job_error((int32_t)ev->aux, buf, sizeof buf));
-        break;
-    case PE_JOB_CANCEL: line(v, ev, "%s abandoned job %" PRId64 ": %s", w, ev->job, ctx_reason(m)); break;
+        return say(TEXT_STEP, b, n, "%s failed job %" PRId64 ": processing job %" PRId64 ": %s", w, ev->job,
+                   ev->job, view_job_error((int32_t)ev->aux, err, sizeof err));
+    default: return say(TEXT_STEP, b, n, "%s abandoned job %" PRId64 ": %s", w, ev->job, ctx_reason(m));
     }
 }
 
-static void recv_line(const text_view_t *v, const pevent_t *ev, const model_t *m)
+static text_level_t send_words(char *b, size_t n, const pevent_t *ev, const model_t *m)
 {
-    if (!ev->ok || !on(m, ev, OR_RESULTS))
-        return;
-    char buf[128];
-    if (ev->err)
-        line(v, ev, "%s received error of job %" PRId64 ": processing job %" PRId64 ": %s", who(m, ev->actor),
-             ev->job, ev->job, view_job_error(ev->err, buf, sizeof buf));
-    else
-        line(v, ev, "%s received result of job %" PRId64 " (value %" PRId64 ")", who(m, ev->actor), ev->job,
-             ev->value);
+    if (on(m, ev, OR_JOBS))
+        return say(TEXT_STEP, b, n, "%s sent job %" PRId64, who(m, ev->actor), ev->job);
+    if (on(m, ev, OR_RESULTS))
+        return say(TEXT_DETAIL, b, n, "%s sent the result of job %" PRId64, who(m, ev->actor), ev->job);
+    return say(TEXT_DETAIL, b, n, "%s sent on %s", who(m, ev->actor), what(m, ev->obj));
+}
+
+static text_level_t recv_words(char *b, size_t n, const pevent_t *ev, const model_t *m)
+{
+    const char *w = who(m, ev->actor);
+    char err[128];
+    if (!ev->ok)
+        return say(TEXT_DETAIL, b, n, "%s found %s closed and empty", w, what(m, ev->obj));
+    if (on(m, ev, OR_RESULTS) && ev->err)
+        return say(TEXT_STEP, b, n, "%s received error of job %" PRId64 ": processing job %" PRId64 ": %s", w,
+                   ev->job, ev->job, view_job_error(ev->err, err, sizeof err));
+    if (on(m, ev, OR_RESULTS))
+        return say(TEXT_STEP, b, n, "%s received result of job %" PRId64 " (value %" PRId64 ")", w, ev->job,
+                   ev->value);
+    if (on(m, ev, OR_JOBS))
+        return say(TEXT_DETAIL, b, n, "%s took job %" PRId64 " from jobs", w, ev->job);
+    return say(TEXT_DETAIL, b, n, "%s received from %s", w, what(m, ev->obj));
+}
+
+static text_level_t note_words(char *b, size_t n, const pevent_t *ev)
+{
+    if (ev->value == NOTE_GOROUTINES_LEFT)
+        return say(TEXT_STEP, b, n, "note: %s (%" PRId64 " goroutines)", pool_note_text(NOTE_GOROUTINES_LEFT),
+                   ev->aux);
+    return say(TEXT_STEP, b, n, "note: %s", pool_note_text((pool_note_t)ev->value));
+}
+
+text_level_t text_format_event(char *b, size_t n, const pevent_t *ev, const model_t *m)
+{
+    if (n)
+        b[0] = '\0';
+    const char *w = who(m, ev->actor);
+    switch ((pevent_kind_t)ev->kind) {
+    case PE_RUN_START: return plan_words(b, n, ev, "start");
+    case PE_PLAN: return plan_words(b, n, ev, "plan");
+    case PE_GOR_START: return say(TEXT_STEP, b, n, "%s started", w);
+    case PE_GOR_EXIT: return say(TEXT_STEP, b, n, "%s exited", w);
+    case PE_SEND: return send_words(b, n, ev, m);
+    case PE_RECV: return recv_words(b, n, ev, m);
+    case PE_CLOSE: return say(TEXT_STEP, b, n, "%s closed %s", w, what(m, ev->obj));
+    case PE_WG_WAIT: return say(TEXT_STEP, b, n, "%s: wg.Wait() returned", w);
+    case PE_CANCEL: return say(TEXT_STEP, b, n, "%s", ctx_strerror(ev->err));
+    case PE_JOB_START:
+    case PE_JOB_FINISH:
+    case PE_JOB_FAIL:
+    case PE_JOB_CANCEL: return job_words(b, n, ev, m);
+    case PE_PANIC: return say(TEXT_STEP, b, n, "%s panicked", w);
+    case PE_DEADLOCK: return say(TEXT_STEP, b, n, "deadlock: all goroutines are asleep");
+    case PE_NOTE: return note_words(b, n, ev);
+    case PE_RUN_END: return say(TEXT_STEP, b, n, "run ended: %s", pool_outcome_name((pool_outcome_t)ev->err));
+    case PE_BLOCK:
+        /* A block on no object is a job's own timer: working, not stuck. */
+        if (!view_object_name(m, ev->obj))
+            return TEXT_NONE;
+        return say(TEXT_DETAIL, b, n, "%s blocked: %s on %s", w, pool_wait_name((pool_wait_t)ev->wait),
+                   what(m, ev->obj));
+    case PE_ABORT:
+        if (!view_object_name(m, ev->obj))
+            return say(TEXT_DETAIL, b, n, "%s was stopped: the run halted", w);
+        return say(TEXT_DETAIL, b, n, "%s was stopped while blocked on %s", w, what(m, ev->obj));
+    case PE_WG_ADD:
+        if (ev->aux == -1)
+            return say(TEXT_DETAIL, b, n, "%s: wg.Done(), counter %" PRId64, w, ev->value);
+        return say(TEXT_DETAIL, b, n, "%s: wg.Add(%" PRId64 "), counter %" PRId64, w, ev->aux, ev->value);
+    case PE_TICK:
+        /* A tick a second would drown the log; a dropped one is news. */
+        return ev->ok ? TEXT_NONE : say(TEXT_DETAIL, b, n, "tick dropped: nobody was waiting");
+    case PE_SPEED: return say(TEXT_DETAIL, b, n, "speed %gx", (double)ev->value / 1000.0);
+    case PE_PAUSE: return say(TEXT_DETAIL, b, n, "%s", ev->ok ? "paused" : "resumed");
+    default: return TEXT_NONE; /* progress, begins, declarations: the panes show them */
+    }
+}
+
+text_level_t text_format_line(char *buf, size_t n, const pevent_t *ev, const model_t *m)
+{
+    char words[256];
+    text_level_t level = text_format_event(words, sizeof words, ev, m);
+    if (level == TEXT_NONE)
+        return TEXT_NONE;
+    snprintf(buf, n, "[%5.2fs] %s", view_seconds(ev->virt_ns), words);
+    return level;
 }
 
 void text_view_event(text_view_t *v, const pevent_t *ev, const model_t *m)
@@ -84,36 +171,10 @@ void text_view_event(text_view_t *v, const pevent_t *ev, const model_t *m)
         v->work_ns += ev->aux;
     if (!v->events)
         return;
-    switch (ev->kind) {
-    case PE_RUN_START: plan_line(v, ev, "start"); break;
-    case PE_PLAN: plan_line(v, ev, "plan"); break;
-    case PE_GOR_START: line(v, ev, "%s started", who(m, ev->actor)); break;
-    case PE_GOR_EXIT: line(v, ev, "%s exited", who(m, ev->actor)); break;
-    case PE_SEND:
-        if (on(m, ev, OR_JOBS))
-            line(v, ev, "%s sent job %" PRId64, who(m, ev->actor), ev->job);
-        break;
-    case PE_RECV: recv_line(v, ev, m); break;
-    case PE_CLOSE: line(v, ev, "%s closed %s", who(m, ev->actor), view_object_name(m, ev->obj)); break;
-    case PE_WG_WAIT: line(v, ev, "%s: wg.Wait() returned", who(m, ev->actor)); break;
-    case PE_CANCEL: line(v, ev, "%s", ctx_strerror(ev->err)); break;
-    case PE_JOB_START:
-    case PE_JOB_FINISH:
-    case PE_JOB_FAIL:
-    case PE_JOB_CANCEL: job_line(v, ev, m); break;
-    case PE_PANIC: line(v, ev, "%s panicked", who(m, ev->actor)); break;
-    case PE_DEADLOCK: line(v, ev, "deadlock: all goroutines are asleep"); break;
-    case PE_NOTE:
-        if (ev->value == NOTE_GOROUTINES_LEFT)
-            line(v, ev, "note: %s (%" PRId64 " goroutines)", pool_note_text(NOTE_GOROUTINES_LEFT), ev->aux);
-        else
-            line(v, ev, "note: %s", pool_note_text((pool_note_t)ev->value));
-        break;
-    case PE_RUN_END: line(v, ev, "run ended: %s", pool_outcome_name((pool_outcome_t)ev->err)); break;
-    default: break;
-    }
+    char line[320];
+    if (text_format_line(line, sizeof line, ev, m) == TEXT_STEP)
+        fprintf(v->out, "%s\n", line);
 }
-
 static void workers_summary(const text_view_t *v, const model_t *m)
 {
     for (int id = 1; id < m->n_actors && id < MODEL_MAX_ACTORS; id++) {

@@ -1,11 +1,15 @@
 /* text.h - the text view of a headless run: one line per step that matters
  * ("[ 1.00s] worker 1 finished job 1"), as the run goes, and a summary at
  * the end (makespan against the ideal, throughput, each worker's share, and
- * where every planned job ended up). */
+ * where every planned job ended up).
+ *
+ * Its formatter is the only one: the live view's event log uses it too, so
+ * `poolviz run` and `poolviz play` say every event in the same words. */
 #ifndef POOLVIZ_VIEWS_TEXT_H
 #define POOLVIZ_VIEWS_TEXT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -17,6 +21,22 @@ typedef struct {
     bool events;     /* print the trace lines (false: the summary only) */
     int64_t work_ns; /* virtual ns of all jobs started: the serial time */
 } text_view_t;
+
+/* How much an event matters to a reader. */
+typedef enum {
+    TEXT_NONE,   /* no words: progress, declarations (the live view's panes show them) */
+    TEXT_STEP,   /* a step a learner follows: `poolviz run` prints it */
+    TEXT_DETAIL  /* what the live view animates: blocks, jobs taken, WaitGroup
+                    counts, dropped ticks, speed and pause; its log says it too */
+} text_level_t;
+
+/* Writes ev's sentence ("worker 2 started job 5") into buf (n bytes, cut to
+ * fit, always terminated), with names from m, a model that has folded at
+ * least ev's declarations. Returns the sentence's level; TEXT_NONE leaves buf
+ * empty. */
+text_level_t text_format_event(char *buf, size_t n, const pevent_t *ev, const model_t *m);
+/* The same as a timed line: "[ 1.00s] worker 2 started job 5". */
+text_level_t text_format_line(char *buf, size_t n, const pevent_t *ev, const model_t *m);
 
 void text_view_init(text_view_t *v, FILE *out, bool events);
 /* Feed every event in order with the model that folded it (a pool sink). */
