@@ -52,7 +52,8 @@ typedef struct {
 } event_t;
 
 /* Called synchronously by the acting thread, sometimes with a channel lock
- * held: it must be quick, must not block, and must not call into the core. */
+ * or the runtime's lock held: it must be quick, must not block, and must not
+ * call into the core (but the clock's vclock_pause/resume/now). */
 typedef void (*observer_fn)(void *ud, const event_t *ev);
 
 const char *event_kind_name(event_kind_t kind);

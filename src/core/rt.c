@@ -209,13 +209,19 @@ uint64_t sched_new_obj_id(rt_t *rt) { return atomic_fetch_add(&rt->next_obj_id, 
 
 /* Records the failure and wakes every parked goroutine. rt->lock held.
  * Returns false if the runtime had already halted. */
-static bool halt_locked(rt_t *rt, int code, char *text)
+static bool halt_locked(rt_t *rt, int code, char *text, event_kind_t kind)
 {
     if (atomic_load(&rt->halt_code) != 0) {
         free(text);
         return false;
     }
     rt->failure = text;
+    /* Told before anyone can see the halt: the goroutines it wakes unwind at
+     * once, and their exits must come after the news, not before. */
+    if (sched_observed(rt)) {
+        event_t ev = { .kind = kind, .err = code, .text = text };
+        sched_emit(rt, NULL, &ev);
+    }
     atomic_store(&rt->halt_code, code);
     for (gor_t *g = rt->gors; g; g = g->next)
         abort_wait(g);
@@ -225,12 +231,8 @@ static bool halt_locked(rt_t *rt, int code, char *text)
 static void halt(rt_t *rt, int code, char *text, event_kind_t kind)
 {
     sys_check(pthread_mutex_lock(&rt->lock));
-    bool first = halt_locked(rt, code, text);
+    halt_locked(rt, code, text, kind);
     sys_check(pthread_mutex_unlock(&rt->lock));
-    if (first && sched_observed(rt)) {
-        event_t ev = { .kind = kind, .err = code, .text = rt->failure };
-        sched_emit(rt, NULL, &ev);
-    }
 }
 
 void rt_halt(rt_t *rt, const char *reason)
@@ -266,19 +268,14 @@ static void check_deadlock(rt_t *rt)
 {
     sys_check(pthread_mutex_lock(&rt->lock));
     bool dead = atomic_load(&rt->halt_code) == 0 && atomic_load(&rt->activity) == 0 && rt->gors;
-    bool first = false;
     if (dead) {
         char *report = xstrdup("fatal error: all goroutines are asleep - deadlock!\n\n");
         for (gor_t *g = rt->gors; g; g = g->next)
             report = append_gor_line(report, g);
         report[strlen(report) - 1] = '\0';
-        first = halt_locked(rt, CORE_EDEADLOCK, report);
+        halt_locked(rt, CORE_EDEADLOCK, report, EV_DEADLOCK);
     }
     sys_check(pthread_mutex_unlock(&rt->lock));
-    if (first && sched_observed(rt)) {
-        event_t ev = { .kind = EV_DEADLOCK, .err = CORE_EDEADLOCK, .text = rt->failure };
-        sched_emit(rt, NULL, &ev);
-    }
 }
 
 /* ---- the registry ---- */

@@ -17,7 +17,9 @@
  * when claiming it, before the waker can park itself. When the count falls to
  * zero while goroutines exist, nothing can ever wake them: a deadlock.
  *
- * Lock order: channel locks (by address) -> rt->lock. */
+ * Lock order: channel locks (by address) -> rt->lock -> vclock lock. The
+ * observer is called with rt->lock held for EV_PANIC, EV_DEADLOCK and
+ * EV_HALT (so it comes before any goroutine sees the halt). */
 #ifndef POOLVIZ_CORE_SCHED_H
 #define POOLVIZ_CORE_SCHED_H
 

@@ -505,12 +505,26 @@ static void apply_actor(model_t *m, model_actor_t *a, const pevent_t *ev)
     }
 }
 
+/* After a deadlock or panic the runtime unwinds: every parked goroutine is
+ * aborted, calls wg.Done() and exits. None of that is the program's doing,
+ * so the picture stays as it was when the run died - who was stuck where -
+ * and only the run's own bookkeeping still applies. */
+static bool after_death(pevent_kind_t kind)
+{
+    return kind == PE_RUN_END || kind == PE_NOTE || kind == PE_SPEED || kind == PE_PAUSE ||
+           kind == PE_HISTORY_TRIMMED;
+}
+
 void model_apply(model_t *m, const pevent_t *ev)
 {
     m->events++;
     if (ev->virt_ns > m->now)
         m->now = ev->virt_ns;
     m->real_now = ev->real_ns;
+    if (m->died && !after_death((pevent_kind_t)ev->kind))
+        return;
+    if (ev->kind == PE_DEADLOCK || ev->kind == PE_PANIC)
+        m->died = true;
     if (!apply_run(m, ev))
         apply_actor(m, actor_of(m, ev->actor), ev);
 }

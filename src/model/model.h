@@ -91,6 +91,7 @@ typedef struct {
     double speed;
     bool paused;
     bool started, ended;
+    bool died;                  /* a deadlock or panic: the picture is frozen there */
     pool_outcome_t outcome;
 
     int64_t jobs_planned;       /* N, including jobs added live */
