@@ -4,9 +4,9 @@
 #
 #   BENCH_BIN=DIR bash bench/run.sh
 #
-# BENCH_BIN     directory holding the built C programs pipeline, pingpong
-#               and engine (default: this script's directory)
-# BENCH_ONLY    core or engine: run only that half (default: both)
+# BENCH_BIN     directory holding the built C programs pipeline, pingpong,
+#               engine and render (default: this script's directory)
+# BENCH_ONLY    core, engine or render: run only that part (default: all)
 # BENCH_QUICK   1: small sizes everywhere, for a smoke test (the defaults
 #               below in brackets); any variable set explicitly still wins
 # BENCH_JOBS    jobs per pipeline run           (default 2000000 [100000])
@@ -20,6 +20,11 @@
 #                     ["25000 100000"])
 # BENCH_MEMORY_HISTORY history bounds of the memory runs ("100000 1000000"
 #                     ["10000 100000"]); every pair of the two lists is run
+# BENCH_RENDER_FRAMES frames timed per render run (1000 [200])
+# BENCH_IDLE_SECONDS  seconds of each CPU-share measurement of `poolviz play`
+#                     in tmux (5 [2])
+# POOLVIZ       the poolviz program the CPU-share step runs (default:
+#               BENCH_BIN/../src/poolviz, where `make bench` builds it)
 #
 # The Go references (bench/go/) are built into a temporary directory when
 # `go` is on PATH; otherwise only the C figures are printed.
@@ -43,33 +48,48 @@ speeds=${BENCH_SPEEDS:-$(pick "1 100" "100")}
 engine_jobs=${BENCH_ENGINE_JOBS:-$(pick 200000 20000)}
 memory_jobs=${BENCH_MEMORY_JOBS:-$(pick "250000 1000000" "25000 100000")}
 memory_history=${BENCH_MEMORY_HISTORY:-$(pick "100000 1000000" "10000 100000")}
+render_frames=${BENCH_RENDER_FRAMES:-$(pick 1000 200)}
+idle_seconds=${BENCH_IDLE_SECONDS:-$(pick 5 2)}
+poolviz=${POOLVIZ:-$bin_dir/../src/poolviz}
 
 die() {
     echo "bench: $*" >&2
     exit 1
 }
 
+want_core='' want_engine='' want_render=''
 case $only in
-"") want_core=1 want_engine=1 ;;
-core) want_core=1 want_engine= ;;
-engine) want_core= want_engine=1 ;;
-*) die "BENCH_ONLY must be core or engine, not '$only'" ;;
+"") want_core=1 want_engine=1 want_render=1 ;;
+core) want_core=1 ;;
+engine) want_engine=1 ;;
+render) want_render=1 ;;
+*) die "BENCH_ONLY must be core, engine or render, not '$only'" ;;
 esac
 progs=()
 [ -z "$want_core" ] || progs+=(pipeline pingpong)
 [ -z "$want_engine" ] || progs+=(engine)
+[ -z "$want_render" ] || progs+=(render)
 for prog in "${progs[@]}"; do
     [ -x "$bin_dir/$prog" ] || die "$bin_dir/$prog not found: run 'make bench', or set BENCH_BIN to the directory holding the built benchmarks"
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/poolviz-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+# The CPU-share step's tmux server has its socket in $tmp (tmux leaves a
+# socket file behind after kill-server), so it goes with the script.
+tmux_sock=$tmp/tmux.sock
+cleanup() {
+    if [ -S "$tmux_sock" ]; then
+        tmux -S "$tmux_sock" kill-server >/dev/null 2>&1 || true
+    fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
 
 # --- the Go references ------------------------------------------------------
 go_dir=
 go_note=
 if [ -z "$want_core" ]; then
-    go_note="Go skipped: BENCH_ONLY=engine (the engine has no Go reference)"
+    go_note="Go skipped: BENCH_ONLY=$only (only the core has Go references)"
 elif ! command -v go >/dev/null 2>&1; then
     go_note="Go skipped: no 'go' on PATH (apt-get install golang-go)"
 else
@@ -276,10 +296,120 @@ engine_report() {
     done
 }
 
+# --- the live view: frame cost, and the CPU a paused screen takes ----------
+render_rows=()
+idle_note=
+clk_tck=''
+
+render_measure() {
+    # The same frames with UTF-8 and with ASCII glyphs, back to back: the
+    # program's look depends on the locale, and so may the cost.
+    local look
+    for look in utf8 ascii; do
+        local flag=()
+        [ "$look" = utf8 ] || flag=(--ascii)
+        run "$bin_dir/render" --cols 200 --rows 60 --workers 64 --jobs 1000 --frames "$render_frames" "${flag[@]}"
+        render_rows+=("$(printf '%-8s %10s %10s %10s %10s %10s %10s %8s %10s' "$look" "$(field median_us)" \
+            "$(field p99_us)" "$(field worst_us)" "$(field draw_median_us)" "$(field out_median_us)" \
+            "$(field copy_median_us)" "$(field bytes_per_frame)" "$(field first_us)")")
+    done
+    idle_measure
+}
+
+# cpu_ticks PID: utime + stime of the whole process (every thread, live or
+# gone) in clock ticks, from /proc/PID/stat; fields counted after the
+# command name, which may hold blanks and parentheses.
+cpu_ticks() {
+    local stat rest
+    stat=$(cat "/proc/$1/stat") || return 1
+    rest=${stat##*) }
+    # shellcheck disable=SC2086 # splitting into fields is the point
+    set -- $rest
+    # After "pid (comm) ", field 3 (state) is $1, so utime (14) is $12.
+    echo $((${12} + ${13}))
+}
+
+# cpu_share PID SECONDS: the share of one core PID used over SECONDS of wall
+# time, in percent, into $share.
+share=
+cpu_share() {
+    local t0 t1 c0 c1
+    t0=$(date +%s%N)
+    c0=$(cpu_ticks "$1") || die "poolviz (pid $1) is gone"
+    sleep "$2"
+    t1=$(date +%s%N)
+    c1=$(cpu_ticks "$1") || die "poolviz (pid $1) ended during the measurement"
+    share=$(awk -v c=$((c1 - c0)) -v hz="$clk_tck" -v ns=$((t1 - t0)) \
+        'BEGIN { printf "%.2f", c / hz / (ns / 1e9) * 100 }')
+}
+
+# pane_shows TEXT: polls the CPU-share step's pane (up to ~20 s) until it
+# shows TEXT; no fixed sleep stands in for the program being ready.
+pane_shows() {
+    local i
+    for ((i = 0; i < 400; i++)); do
+        tmux -S "$tmux_sock" capture-pane -p -t bench 2>/dev/null | grep -q -- "$1" && return 0
+        sleep 0.05
+    done
+    tmux -S "$tmux_sock" capture-pane -p -t bench 2>/dev/null | sed 's/^/  | /' >&2
+    die "poolviz play in tmux never showed '$1'"
+}
+
+# The real program in a 200x60 tmux pane: the CPU it takes while a run goes
+# on at speed 1 (frames 30 times a second), then paused, when the screen
+# should only wait for a key.
+idle_measure() {
+    if ! command -v tmux >/dev/null 2>&1; then
+        idle_note="idle CPU skipped: tmux is not installed (apt-get install tmux)"
+        return
+    fi
+    [ -x "$poolviz" ] || die "$poolviz not found: run 'make bench', or set POOLVIZ to the built program"
+    [ -r /proc/self/stat ] || { idle_note="idle CPU skipped: no /proc/PID/stat here"; return; }
+    clk_tck=$(getconf CLK_TCK)
+    local tmx=(tmux -S "$tmux_sock") cmd pid
+    # exec, so that the pane's process is poolviz itself, not a shell.
+    printf -v cmd '%q ' exec env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR= \
+        "$poolviz" play --workers 64 --jobs 1000
+    "${tmx[@]}" -f /dev/null new-session -d -s bench -x 200 -y 60 "$cmd" || die "tmux would not start"
+    pid=$("${tmx[@]}" list-panes -t bench -F '#{pane_pid}') || die "poolviz play ended at once in tmux"
+    pane_shows "running"
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = poolviz ] || die "the tmux pane's process ($pid) is not poolviz"
+    cpu_share "$pid" "$idle_seconds"
+    local running=$share
+    "${tmx[@]}" send-keys -t bench " "
+    pane_shows "paused"
+    sleep 0.5 # the frame that shows the pause, and any key echo, are not idling
+    cpu_share "$pid" "$idle_seconds"
+    local paused=$share
+    "${tmx[@]}" kill-server >/dev/null 2>&1 || true
+    line="render-idle cols=200 rows=60 workers=64 jobs=1000 seconds=$idle_seconds clk_tck=$clk_tck"
+    line+=" idle_cpu_percent=$paused running_cpu_percent=$running"
+    echo "$line"
+    idle_note=$(printf '%-28s %8s%%\n%-28s %8s%%' "paused (idle)" "$paused" "running at speed 1" "$running")
+}
+
+render_report() {
+    echo
+    echo "live view frame cost (us; 200x60, 64 workers, one event per frame; target: a frame under 2 ms)"
+    echo "  frame = draw + out; draw: screen_draw(); out: wnoutrefresh() + doupdate() to a pty;"
+    echo "  copy: the model copied into the view (per turn, beside the frame); first: the full first paint"
+    printf '%-8s %10s %10s %10s %10s %10s %10s %8s %10s\n' "glyphs" "median" "p99" "worst" "draw" "out" \
+        "copy" "bytes" "first"
+    printf '%s\n' "${render_rows[@]}"
+    echo
+    echo "CPU share of one core, poolviz play --workers 64 --jobs 1000 in a 200x60 tmux pane"
+    # The resolution is one clock tick over the interval.
+    [ -z "$clk_tck" ] ||
+        echo "  (over ${idle_seconds}s each; resolution $(ratio 100 "$((clk_tck * idle_seconds))" %.2f)%; target: paused under 1%)"
+    echo "$idle_note"
+}
+
 [ -z "$want_core" ] || core_measure
 [ -z "$want_engine" ] || engine_measure
+[ -z "$want_render" ] || render_measure
 [ -z "$want_core" ] || core_report
 [ -z "$want_engine" ] || engine_report
+[ -z "$want_render" ] || render_report
 if [ -n "$want_core" ] && [ -z "$go_dir" ]; then
     echo
     echo "$go_note"

@@ -1,8 +1,8 @@
 /* poolviz.c - the program: global options and the command dispatcher.
  *
- * `poolviz COMMAND [OPTIONS]`. With no arguments it opens the live view of
- * the default experiment; with run options and no command (`poolviz
- * --speed 10`) it runs that experiment headless, as `poolviz run` does. Commands live in the table below; each is a function
+ * `poolviz COMMAND [OPTIONS]`. With no arguments it opens the menu of
+ * lessons (without lessons, the live view of the default experiment); with
+ * run options and no command (`poolviz --speed 10`) it runs that experiment headless, as `poolviz run` does. Commands live in the table below; each is a function
  * taking its own argv (argv[0] is the command's name) and returning the exit
  * status. */
 #include "config.h"
@@ -35,8 +35,7 @@ static int cmd_lesson(int argc, char **argv)
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--check") == 0)
             return lesson_cmd_check(argc, argv);
-    return cli_usage_error("lesson: the live lesson view is not built yet; "
-                           "'poolviz lesson --check NAME' runs one headless");
+    return tui_lesson(argc, argv);
 }
 
 /* The dispatch point: each area adds its commands here. */
@@ -45,7 +44,7 @@ static const command_t commands[] = {
     { "replay", cmd_replay, "play a recorded run (poolviz run --format jsonl) back live" },
     { "run", cmd_run, "run one experiment and print what happens" },
     { "lessons", lesson_cmd_list, "list the installed lessons" },
-    { "lesson", cmd_lesson, "--check NAME|FILE...: run lessons headless and verify every claim" },
+    { "lesson", cmd_lesson, "NAME|FILE: a lesson, live; --check NAME|FILE...: verify lessons headless" },
     { "sweep", cmd_sweep, "run a workload with 1..N workers and chart the speedup" },
     { "demo", cmd_run, "the same as run (the name of the first versions)" },
 };
@@ -74,7 +73,7 @@ static void help(void)
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return tui_play(argc, argv);
+        return tui_menu(argc, argv);
     const char *first = argv[1];
     if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0) {
         help();

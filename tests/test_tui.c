@@ -28,6 +28,8 @@
 #include "tui/draw.h"
 #include "tui/evlog.h"
 #include "tui/layout.h"
+#include "tui/lesson_view.h"
+#include "lesson/lesson.h"
 #include "tui/player.h"
 #include "tui/timeline.h"
 #include "views/text.h"
@@ -259,12 +261,16 @@ static int curses_down(void **state)
     return testutil_teardown(state);
 }
 
-/* The screen's text, one line per row, trailing blanks dropped. */
-static char *render(const view_t *v, int rows, int cols)
+/* The screen's text, one line per row, trailing blanks dropped; ls: the
+ * lesson screen instead. */
+static char *render_screen(const view_t *v, const lesson_state_t *ls, int rows, int cols)
 {
     WINDOW *pad = newpad(rows, cols);
     assert_non_null(pad);
-    screen_draw(pad, v, rows, cols);
+    if (ls)
+        lesson_screen_draw(pad, v, ls, rows, cols);
+    else
+        screen_draw(pad, v, rows, cols);
     size_t cap = (size_t)rows * ((size_t)cols * 4 + 1) + 1, len = 0;
     char *text = calloc(1, cap);
     assert_non_null(text);
@@ -302,6 +308,8 @@ static char *render(const view_t *v, int rows, int cols)
     delwin(pad);
     return text;
 }
+
+static char *render(const view_t *v, int rows, int cols) { return render_screen(v, NULL, rows, cols); }
 
 static char *slurp(const char *path)
 {
@@ -360,6 +368,7 @@ static view_t view_of(const sim_t *s, const theme_t *t)
 typedef struct {
     bool utf8, help;
     bool replay; /* a paused replay at 2x: its own clock, no keys that change the run */
+    const lesson_state_t *lesson; /* the lesson screen */
 } look_t;
 
 /* Renders cfg's run at rows x cols and compares it with tests/golden/name.txt. */
@@ -377,7 +386,11 @@ static char *render_look(sim_cfg_t c, int rows, int cols, look_t look)
         v.paused = true;
         v.speed = 2;
     }
-    char *text = render(&v, rows, cols);
+    if (look.lesson) {
+        v.lesson = true;
+        v.title = look.lesson->l->title;
+    }
+    char *text = render_screen(&v, look.lesson, rows, cols);
     sim_free(s);
     return text;
 }
@@ -665,6 +678,154 @@ static void test_log_words(void **state)
     sim_free(s);
 }
 
+/* ---- the lesson screen ---- */
+
+/* The simulated run's program, with marks for the states the simulation
+ * puts its goroutines in (it parks them in selects). */
+static const char lesson_text[] =
+    "title: A test lesson\n"
+    "summary: Three workers and nine one-second jobs.\n"
+    "code:\n"
+    "func worker(jobs <-chan int, results chan<- int) {\n"
+    "\tfor j := range jobs { // @recv\n"
+    "\t\ttime.Sleep(time.Second) // @work\n"
+    "\t\tresults <- j * 2 // @send\n"
+    "\t}\n"
+    "} // @exit\n"
+    "\n"
+    "func main() {\n"
+    "\tfor j := 1; j <= 9; j++ {\n"
+    "\t\tjobs <- j // @produce\n"
+    "\t}\n"
+    "\tclose(jobs) // @close\n"
+    "\twg.Wait() // @wait\n"
+    "\tfor r := range results { // @collect\n"
+    "\t\tfmt.Println(r)\n"
+    "\t}\n"
+    "}\n"
+    "end\n"
+    "mark worker waiting-job -> recv\n"
+    "mark worker working -> work\n"
+    "mark worker blocked-send -> send\n"
+    "mark worker exited -> exit\n"
+    "mark producer select -> produce\n"
+    "mark producer exited -> close\n"
+    "mark main select -> collect\n"
+    "mark main wait -> wait\n"
+    "step 1: Watch\n"
+    "say: Three workers take the nine jobs, three at a time: each takes a job from\n"
+    "say: the channel, sleeps a second and sends its result.\n"
+    "configure workers=3 jobs=9\n"
+    "start\n"
+    "run for 1.4s\n"
+    "expect results == 3\n"
+    "step 2: Predict\n"
+    "say: The same run, to its end.\n"
+    "ask: How long will the nine jobs take?\n"
+    "choice: about 1 second\n"
+    "answer: about 3 seconds\n"
+    "choice: about 9 seconds\n"
+    "why: Three jobs run at a time: three rounds of one second.\n"
+    "run until finished\n";
+
+static lesson_t *test_lesson(void)
+{
+    lesson_t *l = lesson_parse("test.lesson", lesson_text, sizeof lesson_text - 1);
+    if (l->n_diags)
+        lesson_print_diags(l, stderr);
+    assert_int_equal(l->n_diags, 0);
+    return l;
+}
+
+static void test_lesson_80x24(void **state)
+{
+    (void)state;
+    lesson_t *l = test_lesson();
+    lesson_state_t ls = {.l = l, .step = 0, .phase = LP_DONE, .answer = -1, .held = 1};
+    golden_look(three, 24, 80, (look_t){.lesson = &ls}, "lesson_80x24");
+    lesson_free(l);
+}
+
+static void test_lesson_120x40(void **state)
+{
+    (void)state;
+    lesson_t *l = test_lesson();
+    lesson_state_t ls = {.l = l, .step = 1, .phase = LP_ASKING, .answer = -1, .ask = &l->steps[1].actions[0].ask};
+    golden_look(three, 40, 120, (look_t){.lesson = &ls}, "lesson_120x40");
+    lesson_free(l);
+}
+
+/* A deadlock after a wrong prediction, with a claim that failed. */
+static void test_lesson_deadlock(void **state)
+{
+    (void)state;
+    lesson_t *l = test_lesson();
+    lesson_state_t ls = {.l = l, .step = 1, .phase = LP_DONE, .answer = 0, .ask = &l->steps[1].actions[0].ask,
+                         .held = 2, .failed = 1};
+    snprintf(ls.fails[0], sizeof ls.fails[0], "expected outcome == ok, got deadlock (line 40)");
+    sim_cfg_t c = three;
+    c.results_cap = 2;
+    c.wait_before_drain = true;
+    c.stop = 10 * SEC;
+    golden_look(c, 40, 120, (look_t){.lesson = &ls}, "lesson_deadlock_120x40");
+    lesson_free(l);
+}
+
+/* Actors to code lines: by each one's state and the lesson's marks. */
+static void test_code_marks(void **state)
+{
+    (void)state;
+    lesson_t *l = test_lesson();
+    model_t *m = calloc(1, sizeof *m);
+    assert_non_null(m);
+    model_init(m);
+    m->n_actors = 8;
+    m->actors[1] = (model_actor_t){.known = true, .role = ROLE_MAIN, .blocked = true, .wait = PW_WG};
+    m->actors[2] = (model_actor_t){.known = true, .role = ROLE_PRODUCER, .exited = true};
+    /* Workers out of index order, to check the order of the marks. */
+    m->actors[3] = (model_actor_t){.known = true, .role = ROLE_WORKER, .index = 3, .state = WS_WAITING_JOB};
+    m->actors[4] = (model_actor_t){.known = true, .role = ROLE_WORKER, .index = 1, .state = WS_WAITING_JOB};
+    m->actors[5] = (model_actor_t){.known = true, .role = ROLE_WORKER, .index = 2, .state = WS_WAITING_JOB};
+    m->actors[6] = (model_actor_t){.known = true, .role = ROLE_WORKER, .index = 4, .state = WS_WORKING};
+    m->actors[7] = (model_actor_t){.known = true, .role = ROLE_WORKER, .index = 5, .state = WS_STARTING};
+    code_mark_t *marks = calloc((size_t)l->n_code, sizeof *marks);
+    assert_non_null(marks);
+    /* recv, work, close, wait: worker 5 is idle, which no mark maps. */
+    assert_int_equal(code_marks(l, m, marks), 4);
+    char buf[64];
+    int recv = l->labels[0].line, work = l->labels[1].line;
+    assert_int_equal(recv, 1);
+    assert_int_equal(marks[recv].n_workers, 3);
+    assert_int_equal(marks[recv].workers[0], 1);
+    assert_int_equal(marks[recv].workers[2], 3);
+    code_mark_text(&marks[recv], 12, buf, sizeof buf);
+    assert_string_equal(buf, "w1 w2 w3");
+    code_mark_text(&marks[recv], 6, buf, sizeof buf);
+    assert_string_equal(buf, "w1-3");
+    code_mark_text(&marks[work], 12, buf, sizeof buf);
+    assert_string_equal(buf, "w4");
+    for (int i = 0; i < l->n_code; i++) {
+        code_mark_text(&marks[i], 12, buf, sizeof buf);
+        if (strstr(l->code[i].text, "wg.Wait()")) {
+            assert_string_equal(buf, "main");
+            assert_true(marks[i].blocked);
+        } else if (strstr(l->code[i].text, "close(jobs)")) {
+            assert_string_equal(buf, "producer");
+            assert_false(marks[i].blocked);
+        } else if (i != recv && i != work) {
+            assert_string_equal(buf, "");
+        }
+    }
+    /* Many workers on a line, in a narrow gutter: a count. */
+    code_mark_t many_w = {.n_workers = 40};
+    code_mark_text(&many_w, 10, buf, sizeof buf);
+    assert_string_equal(buf, "40 workers");
+    free(marks);
+    model_done(m);
+    free(m);
+    lesson_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -692,6 +853,10 @@ int main(void)
         cmocka_unit_test(test_replay_screen),
         cmocka_unit_test(test_player_clock),
         cmocka_unit_test(test_player_pause_step),
+        cmocka_unit_test(test_lesson_80x24),
+        cmocka_unit_test(test_lesson_120x40),
+        cmocka_unit_test(test_lesson_deadlock),
+        cmocka_unit_test(test_code_marks),
     };
     return cmocka_run_group_tests(tests, curses_up, curses_down);
 }

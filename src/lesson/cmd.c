@@ -90,14 +90,12 @@ char *lesson_find(const char *name)
 
 static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-int lesson_cmd_list(int argc, char **argv)
+lesson_entry_t *lesson_entries(size_t *count)
 {
-    (void)argc;
-    (void)argv;
     const char *dirs[MAX_DIRS];
     int nd = lesson_dirs(dirs);
-    char **seen = NULL;
-    size_t n_seen = 0;
+    lesson_entry_t *out = NULL;
+    size_t n_out = 0;
     for (int i = 0; i < nd; i++) {
         DIR *d = opendir(dirs[i]);
         if (!d)
@@ -112,33 +110,56 @@ int lesson_cmd_list(int argc, char **argv)
             files[n++] = xstrdup(e->d_name);
         }
         closedir(d);
-        qsort(files, n, sizeof *files, by_name);
+        if (n)
+            qsort(files, n, sizeof *files, by_name);
         for (size_t k = 0; k < n; k++) {
+            /* The same file name in a later directory is an older copy. */
+            size_t stem = strlen(files[k]) - strlen(".lesson");
             bool dup = false;
-            for (size_t j = 0; j < n_seen && !dup; j++)
-                dup = strcmp(seen[j], files[k]) == 0;
-            if (dup) {
-                free(files[k]);
-                continue;
+            for (size_t j = 0; j < n_out && !dup; j++)
+                dup = strlen(out[j].name) == stem && strncmp(out[j].name, files[k], stem) == 0;
+            if (!dup) {
+                char *path = xasprintf("%s/%s", dirs[i], files[k]);
+                lesson_t *l = lesson_load(path);
+                out = xrealloc(out, (n_out + 1) * sizeof *out);
+                out[n_out++] = (lesson_entry_t){
+                    .name = xasprintf("%.*s", (int)stem, files[k]),
+                    .path = path,
+                    .title = xstrdup(l->title ? l->title : "(no title)"),
+                    .broken = l->n_diags > 0,
+                };
+                lesson_free(l);
             }
-            char *path = xasprintf("%s/%s", dirs[i], files[k]);
-            lesson_t *l = lesson_load(path);
-            int stem = (int)(strlen(files[k]) - strlen(".lesson"));
-            printf("%-28.*s %s%s\n", stem, files[k], l->title ? l->title : "(no title)",
-                   l->n_diags ? "  [has errors]" : "");
-            lesson_free(l);
-            free(path);
-            seen = xrealloc(seen, (n_seen + 1) * sizeof *seen);
-            seen[n_seen++] = files[k];
+            free(files[k]);
         }
         free(files);
     }
-    if (n_seen == 0)
+    *count = n_out;
+    return out;
+}
+
+void lesson_entries_free(lesson_entry_t *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(e[i].name);
+        free(e[i].path);
+        free(e[i].title);
+    }
+    free(e);
+}
+
+int lesson_cmd_list(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    size_t n;
+    lesson_entry_t *e = lesson_entries(&n);
+    for (size_t i = 0; i < n; i++)
+        printf("%-28s %s%s\n", e[i].name, e[i].title, e[i].broken ? "  [has errors]" : "");
+    if (n == 0)
         printf("no lessons found (looked in $POOLVIZ_LESSONS, ./lessons, the source tree's and %s/lessons)\n",
                PKGDATADIR);
-    for (size_t j = 0; j < n_seen; j++)
-        free(seen[j]);
-    free(seen);
+    lesson_entries_free(e, n);
     return 0;
 }
 

@@ -29,11 +29,18 @@ struct lesson_run {
     pool_t *pool;
     bool started;       /* pool_start() called: deferred to the first run */
     int failures;
+    double speed;       /* the lesson's clock speed: cfg's, then `speed X` */
+
+    /* Held while `start` replaces the pool, so a view on another thread
+     * (lesson_run_hold) never reads a pool being freed. */
+    pthread_mutex_t pool_mu;
+    uint64_t generation; /* runs started: a view resets when it changes */
 
     pthread_mutex_t mu; /* guards what the sink shares with the runner */
     pthread_cond_t cv;
     const lesson_cond_t *until;
     bool until_met, ended;
+    bool cancelled;     /* lesson_run_cancel(): the step's actions are skipped */
     int64_t sum;        /* of the collected results' values, errors left out */
 };
 
@@ -127,12 +134,80 @@ lesson_run_t *lesson_run_new(const lesson_t *l, const lesson_run_opts_t *opts)
     if (r->o.timeout <= 0)
         r->o.timeout = 120;
     pool_config_default(&r->cfg);
+    r->speed = r->cfg.speed;
     must(pthread_mutex_init(&r->mu, NULL));
     must(pthread_cond_init(&r->cv, NULL));
+    must(pthread_mutex_init(&r->pool_mu, NULL));
     return r;
 }
 
 pool_t *lesson_run_pool(lesson_run_t *r) { return r->pool; }
+
+pool_t *lesson_run_hold(lesson_run_t *r, uint64_t *generation)
+{
+    must(pthread_mutex_lock(&r->pool_mu));
+    if (generation)
+        *generation = r->generation;
+    return r->pool;
+}
+
+void lesson_run_release(lesson_run_t *r) { must(pthread_mutex_unlock(&r->pool_mu)); }
+
+/* Takes the pool away from views first, then frees it: freeing waits for
+ * its threads, which a view must not wait behind. */
+static void drop_pool(lesson_run_t *r)
+{
+    must(pthread_mutex_lock(&r->pool_mu));
+    pool_t *old = r->pool;
+    r->pool = NULL;
+    r->generation++;
+    must(pthread_mutex_unlock(&r->pool_mu));
+    pool_free(old);
+}
+
+void lesson_run_cancel(lesson_run_t *r)
+{
+    must(pthread_mutex_lock(&r->mu));
+    r->cancelled = true;
+    must(pthread_cond_broadcast(&r->cv));
+    must(pthread_mutex_unlock(&r->mu));
+}
+
+static bool cancelled(lesson_run_t *r)
+{
+    must(pthread_mutex_lock(&r->mu));
+    bool c = r->cancelled;
+    must(pthread_mutex_unlock(&r->mu));
+    return c;
+}
+
+void lesson_run_reset(lesson_run_t *r)
+{
+    drop_pool(r);
+    pool_config_default(&r->cfg);
+    r->speed = r->cfg.speed;
+    free(r->dir);
+    r->dir = NULL;
+    r->started = false;
+    must(pthread_mutex_lock(&r->mu));
+    r->cancelled = r->ended = r->until_met = false;
+    r->until = NULL;
+    r->sum = 0;
+    must(pthread_mutex_unlock(&r->mu));
+}
+
+void lesson_run_set_check(lesson_run_t *r, bool check)
+{
+    if (r->o.check == check)
+        return; /* the pace stays as it is: a view's speed keys may have set it */
+    r->o.check = check;
+    /* A run under way changes pace with the mode: a run started fast by an
+     * earlier step goes on at the lesson's speed. */
+    must(pthread_mutex_lock(&r->pool_mu));
+    if (r->pool && r->cfg.kind != JOB_SPIN)
+        pool_set_speed(r->pool, check ? 1000 : r->speed);
+    must(pthread_mutex_unlock(&r->pool_mu));
+}
 
 void lesson_run_free(lesson_run_t *r)
 {
@@ -140,6 +215,7 @@ void lesson_run_free(lesson_run_t *r)
         return;
     pool_free(r->pool);
     free(r->dir);
+    must(pthread_mutex_destroy(&r->pool_mu));
     must(pthread_mutex_destroy(&r->mu));
     must(pthread_cond_destroy(&r->cv));
     free(r);
@@ -149,22 +225,26 @@ static bool fast(const lesson_run_t *r) { return r->o.check && r->cfg.kind != JO
 
 static void start(lesson_run_t *r, const lesson_action_t *a)
 {
-    pool_free(r->pool); /* a new run replaces the last one */
-    r->pool = NULL;
+    drop_pool(r); /* a new run replaces the last one */
     r->until = NULL;
     r->until_met = r->ended = false;
     r->sum = 0;
     r->started = false;
+    r->speed = r->cfg.speed;
     pool_config_t cfg = r->cfg;
     if (fast(r))
         cfg.speed = 1000;
     char err[256] = "";
-    r->pool = pool_new(&cfg, err, sizeof err);
-    if (!r->pool) {
+    pool_t *p = pool_new(&cfg, err, sizeof err);
+    if (!p) {
         report(r, a, false, "start: %s", err);
         return;
     }
-    pool_set_sink(r->pool, on_event, r);
+    pool_set_sink(p, on_event, r);
+    must(pthread_mutex_lock(&r->pool_mu));
+    r->pool = p;
+    r->generation++;
+    must(pthread_mutex_unlock(&r->pool_mu));
 }
 
 /* The pool starts with the first action that needs it running, not at
@@ -235,7 +315,7 @@ static bool run_while(lesson_run_t *r, bool (*stop)(lesson_run_t *, uint64_t), u
         pool_resume(r->pool);
     bool timed_out = false;
     must(pthread_mutex_lock(&r->mu));
-    while (!r->ended && !stop(r, arg) && !timed_out)
+    while (!r->ended && !r->cancelled && !stop(r, arg) && !timed_out)
         timed_out = pthread_cond_timedwait(&r->cv, &r->mu, &until) == ETIMEDOUT;
     bool ended = r->ended;
     must(pthread_mutex_unlock(&r->mu));
@@ -331,6 +411,7 @@ static void control(lesson_run_t *r, const lesson_action_t *a)
     case LA_CLOSE_JOBS: rc = pool_close_jobs(r->pool); break;
     case LA_CANCEL: rc = pool_cancel(r->pool); break;
     case LA_SPEED:
+        r->speed = a->speed;
         if (!fast(r))
             rc = pool_set_speed(r->pool, a->speed);
         break;
@@ -346,7 +427,7 @@ int lesson_run_step(lesson_run_t *r, int i)
     if (i < 0 || i >= r->l->n_steps)
         return 0;
     const lesson_step_t *s = &r->l->steps[i];
-    for (int k = 0; k < s->n_actions; k++) {
+    for (int k = 0; k < s->n_actions && !cancelled(r); k++) {
         const lesson_action_t *a = &s->actions[k];
         char want[256], got[512];
         if (a->kind == LA_CONFIGURE) {

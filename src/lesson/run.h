@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "engine/pool.h"
 #include "lesson/lesson.h"
@@ -39,8 +40,26 @@ lesson_run_t *lesson_run_new(const lesson_t *l, const lesson_run_opts_t *opts);
 /* Runs step i's actions in order. Returns how many of its expectations and
  * actions failed (each reported through opts.verdict); 0 is a pass. */
 int lesson_run_step(lesson_run_t *r, int i);
-/* The current run, NULL before the first `start`. Changes at each start. */
+/* The current run, NULL before the first `start`. Changes at each start:
+ * only the thread calling lesson_run_step() may use it unguarded. */
 pool_t *lesson_run_pool(lesson_run_t *r);
+/* For a view on another thread: the current run (or NULL), which stays
+ * alive until lesson_run_release(); generation counts the runs started and
+ * dropped, so a view knows when to forget what it showed. Hold briefly:
+ * `start` waits for the release. Take pool_lock() only after this. */
+pool_t *lesson_run_hold(lesson_run_t *r, uint64_t *generation);
+void lesson_run_release(lesson_run_t *r);
+/* From any thread: the step under way skips its remaining actions and stops
+ * waiting for its run (which is paused), so lesson_run_step() returns soon.
+ * Stays in force until lesson_run_reset(). */
+void lesson_run_cancel(lesson_run_t *r);
+/* On the stepping thread: ends the current run and forgets the configuration
+ * and a cancel, as before step 1 (to replay the lesson from the start). */
+void lesson_run_reset(lesson_run_t *r);
+/* On the stepping thread: switches opts.check (top speed for sleep runs);
+ * a run under way changes pace at once. A view fast-forwards through the
+ * steps before the one it replays this way. */
+void lesson_run_set_check(lesson_run_t *r, bool check);
 /* Ends the current run and frees everything. Accepts NULL. */
 void lesson_run_free(lesson_run_t *r);
 

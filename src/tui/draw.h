@@ -86,6 +86,7 @@ typedef struct {
     int worker_scroll;       /* first worker shown when they do not all fit */
     bool help;               /* the help overlay */
     bool hide_failure;       /* the failure overlay dismissed */
+    bool lesson;             /* a lesson drives the run: its keys, not the run's controls */
 } view_t;
 
 /* ---- output helpers (draw_util.c) ---- */
@@ -127,6 +128,8 @@ void draw_too_small(WINDOW *w, const theme_t *t, int rows, int cols);
 /* The worker actors of m in index order, into ids (room for MODEL_MAX_ACTORS);
  * returns how many. */
 int workers_of(const model_t *m, int *ids);
+/* How many workers m has (what the layouts size the panes for). */
+int workers_count(const model_t *m);
 
 /* The whole screen, sized rows x cols, into w (screen.c). */
 void screen_draw(WINDOW *w, const view_t *v, int rows, int cols);

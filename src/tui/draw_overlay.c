@@ -29,12 +29,20 @@ static void draw_box(WINDOW *w, rect_t r, const theme_t *t, attr_t a, const char
         putf(w, r.y, r.x + 2, r.w - 4, a | A_BOLD, " %s ", title);
 }
 
-typedef enum { HELP_ALWAYS, HELP_LIVE, HELP_REPLAY } help_when_t;
+/* HELP_LIVE: a live run's controls (not a replay's, nor a lesson's, whose
+ * run follows its script); HELP_PLAIN: anything but a lesson. */
+typedef enum { HELP_ALWAYS, HELP_LIVE, HELP_REPLAY, HELP_LESSON, HELP_PLAIN } help_when_t;
 
 static const struct {
     help_when_t when;
     const char *text;
 } help_text[] = {
+    {HELP_LESSON, "n          next step (a question first, if it asks one)"},
+    {HELP_LESSON, "p          previous step: the lesson replays up to it at top"},
+    {HELP_LESSON, "           speed, then runs it at the lesson's speed"},
+    {HELP_LESSON, "r          replay this step the same way"},
+    {HELP_LESSON, "1 2 3 ...  answer the question"},
+    {HELP_LESSON, "Tab        the code and narration / the whole pool"},
     {HELP_ALWAYS, "space      pause / resume the run"},
     {HELP_ALWAYS, ".          while paused: let the next event happen"},
     {HELP_ALWAYS, "+  -       faster / slower (0.05x to 1000x)"},
@@ -46,7 +54,8 @@ static const struct {
     {HELP_LIVE, "x          cancel the context (ctx.Done() closes)"},
     {HELP_LIVE, "r          restart the run from the beginning"},
     {HELP_REPLAY, "w W j c x r  change a live run: a recording cannot change"},
-    {HELP_ALWAYS, "PgUp PgDn  scroll the workers when they do not all fit"},
+    {HELP_PLAIN, "PgUp PgDn  scroll the workers when they do not all fit"},
+    {HELP_LESSON, "PgUp PgDn  scroll the narration (the workers, in the pool)"},
     {HELP_ALWAYS, "q          quit (Ctrl-C too)"},
     {HELP_ALWAYS, ""},
     {HELP_ALWAYS, "Workers:  working (with a progress bar)   waiting for a job"},
@@ -56,14 +65,25 @@ static const struct {
     {HELP_ALWAYS, "Press any key to close this help."},
 };
 
+static bool help_shown(const view_t *v, help_when_t when)
+{
+    switch (when) {
+    case HELP_ALWAYS: return true;
+    case HELP_LIVE: return v->source == VIEW_LIVE && !v->lesson;
+    case HELP_REPLAY: return v->source == VIEW_REPLAY;
+    case HELP_LESSON: return v->lesson;
+    case HELP_PLAIN: return !v->lesson;
+    }
+    return true;
+}
+
 void draw_help_overlay(WINDOW *w, const view_t *v, int rows, int cols)
 {
     /* The lines for this source: a replay has no keys that change the run. */
     const char *lines[sizeof help_text / sizeof help_text[0]];
-    help_when_t skip = v->source == VIEW_REPLAY ? HELP_LIVE : HELP_REPLAY;
     int n = 0;
     for (size_t i = 0; i < sizeof help_text / sizeof help_text[0]; i++)
-        if (help_text[i].when != skip)
+        if (help_shown(v, help_text[i].when))
             lines[n++] = help_text[i].text;
     int bw = cols - 4 < 70 ? cols - 4 : 70, bh = n + 2 < rows - 2 ? n + 2 : rows - 2;
     rect_t r = {.y = (rows - bh) / 2, .x = (cols - bw) / 2, .h = bh, .w = bw};

@@ -123,16 +123,31 @@ void draw_status(WINDOW *w, const model_t *m, const view_t *v, rect_t r)
     item(w, r.y, x, end, t, false, A_NORMAL, done);
 }
 
+/* Which screens a key belongs on. */
+typedef enum { K_ALL, K_LESSON, K_FREE } key_when_t;
+
 typedef struct {
     const char *key, *what;
-    bool live_only; /* changes the run: not in a replay */
+    key_when_t when; /* K_LESSON: only in a lesson; K_FREE: changes the run, so
+                        not in a replay nor a lesson (whose run follows its script) */
 } key_help_t;
 
 static const key_help_t keys[] = {
-    {"space", "pause", false}, {".", "step", false},      {"+/-", "speed", false},   {"<-/->", "rewind", false},
-    {"w/W", "worker", true},   {"j", "jobs", true},       {"c", "close", true},      {"x", "cancel", true},
-    {"r", "restart", true},
+    {"n", "next step", K_LESSON}, {"p", "previous", K_LESSON}, {"Tab", "pool/code", K_LESSON},
+    {"space", "pause", K_ALL},    {".", "step", K_ALL},        {"+/-", "speed", K_ALL},
+    {"<-/->", "rewind", K_ALL},   {"w/W", "worker", K_FREE},   {"j", "jobs", K_FREE},
+    {"c", "close", K_FREE},       {"x", "cancel", K_FREE},     {"r", "restart", K_FREE},
 };
+
+static bool key_shown(const view_t *v, const key_help_t *k)
+{
+    switch (k->when) {
+    case K_ALL: return true;
+    case K_LESSON: return v->lesson;
+    case K_FREE: return v->source != VIEW_REPLAY && !v->lesson;
+    }
+    return true;
+}
 
 /* Arrows as arrows where the terminal can show them. */
 static const char *key_text(const theme_t *t, const key_help_t *k)
@@ -152,7 +167,7 @@ void draw_help_line(WINDOW *w, const model_t *m, const view_t *v, rect_t r)
                                         : "<-/-> move through history   space back to live   q quit");
     } else {
         for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-            if (keys[i].live_only && v->source == VIEW_REPLAY)
+            if (!key_shown(v, &keys[i]))
                 continue;
             int need = text_width(key_text(t, &keys[i])) + 1 + text_width(keys[i].what);
             if (x + need > end)

@@ -166,3 +166,11 @@ int workers_of(const model_t *m, int *ids)
     }
     return n;
 }
+
+int workers_count(const model_t *m)
+{
+    int n = 0;
+    for (int id = 1; id < m->n_actors && id < MODEL_MAX_ACTORS; id++)
+        n += m->actors[id].known && m->actors[id].role == ROLE_WORKER;
+    return n;
+}

@@ -2,19 +2,12 @@
  * overlay on top. Draws into any window, so tests render it off screen. */
 #include "tui/draw.h"
 
-#include <stdlib.h>
-
-#include "core/xalloc.h"
-
 void screen_draw(WINDOW *w, const view_t *v, int rows, int cols)
 {
     const model_t *m = v->m;
     werase(w);
-    int *ids = xmalloc(MODEL_MAX_ACTORS * sizeof *ids);
-    int n_workers = workers_of(m, ids);
-    free(ids);
     layout_t l;
-    layout_compute(&l, rows, cols, n_workers);
+    layout_compute(&l, rows, cols, workers_count(m));
     if (l.too_small) {
         draw_too_small(w, v->theme, rows, cols);
         return;

@@ -42,6 +42,10 @@ typedef struct {
     /* Go's panic or deadlock text once the run failed that way, or NULL.
      * Locked too. */
     const char *(*failure)(void *ud);
+    /* Counts the runs the source went through (a lesson starts several);
+     * when it changes, the view forgets what it showed. Locked too. NULL:
+     * one run (a restart says so itself). */
+    uint64_t (*generation)(void *ud);
 
     /* The clock. */
     bool (*paused)(void *ud);

@@ -1,17 +1,26 @@
-/* tui.c - `poolviz play` and `poolviz replay` (tui.h): the command line to
- * a source (a configured pool, or a recording read whole), then the live
- * view. Every mistake on the command line or in the file is reported on
- * stderr before the terminal changes, so it stays readable. */
+/* tui.c - `poolviz play`, `poolviz replay`, `poolviz lesson` and the menu
+ * (tui.h): the command line to a source (a configured pool, a recording
+ * read whole, a lesson's stepper), then the live view. Every mistake on the
+ * command line or in a file is reported on stderr before the terminal
+ * changes, so it stays readable. */
 #include "tui/tui.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/options.h"
+#include "core/xalloc.h"
 #include "engine/pool.h"
+#include "lesson/cmd.h"
+#include "lesson/lesson.h"
+#include "tui/menu.h"
 #include "tui/source.h"
+#include "tui/stepper.h"
+#include "tui/term.h"
 #include "tui/ui.h"
 #include "views/jsonl.h"
 
@@ -75,7 +84,7 @@ int tui_play(int argc, char **argv)
     pool_free(probe);
     char title[96];
     describe_run(title, sizeof title, &cfg, argc);
-    if (ui_run(source_live(&cfg), title, err, sizeof err) != 0) {
+    if (ui_run(source_live(&cfg), title, NULL, err, sizeof err) != 0) {
         fprintf(stderr, "poolviz: %s\n", err);
         return 1;
     }
@@ -112,9 +121,195 @@ int tui_replay(const char *path)
     const char *base = strrchr(path, '/');
     char title[96];
     snprintf(title, sizeof title, "replay of %s", base ? base + 1 : path);
-    if (ui_run(source_replay(events, n), title, err, sizeof err) != 0) {
+    if (ui_run(source_replay(events, n), title, NULL, err, sizeof err) != 0) {
         fprintf(stderr, "poolviz: %s\n", err);
         return 1;
     }
     return 0;
+}
+
+/* ---- lessons ---- */
+
+/* The directory a lesson's `dir=` is relative to: its file's. */
+static char *dir_of_file(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? xasprintf("%.*s", slash == path ? 1 : (int)(slash - path), path) : xstrdup(".");
+}
+
+/* A lesson that parsed, or NULL with one line in err: the first of its
+ * diagnostics ("FILE:LINE:COL: message"), and how many more there are. */
+static lesson_t *load_lesson(const char *path, char *err, size_t errlen)
+{
+    lesson_t *l = lesson_load(path);
+    if (l->n_diags == 0)
+        return l;
+    const lesson_diag_t *d = &l->diags[0];
+    int more = l->n_diags - 1;
+    if (more > 0)
+        snprintf(err, errlen, "%s:%d:%d: %s (and %d more: poolviz lesson --check %s)", path, d->line, d->col,
+                 d->message, more, path);
+    else
+        snprintf(err, errlen, "%s:%d:%d: %s", path, d->line, d->col, d->message);
+    lesson_free(l);
+    return NULL;
+}
+
+/* The lesson screen of l; theme NULL: starts and ends the terminal itself. */
+static int show_lesson(const lesson_t *l, const char *path, const theme_t *theme, bool *quit_all, char *err,
+                       size_t errlen)
+{
+    char *dir = dir_of_file(path);
+    stepper_t *st = stepper_new(l, dir);
+    source_t src = stepper_source(st);
+    const char *title = l->title ? l->title : path;
+    int rc;
+    if (theme) {
+        rc = ui_show(src, title, st, theme, quit_all, err, errlen);
+        src.ops->stop(src.ud);
+    } else {
+        rc = ui_run(src, title, st, err, errlen);
+    }
+    free(dir);
+    return rc;
+}
+
+int tui_lesson(int argc, char **argv)
+{
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("usage: poolviz lesson NAME|FILE\n"
+               "       poolviz lesson --check [-v] NAME|FILE...\n\n"
+               "Opens a lesson in the live view: its Go program, with a mark on the line\n"
+               "each goroutine is on, the step's narration, and the pool running beside\n"
+               "them. n runs the next step (a question first, when it asks one: answer\n"
+               "with 1, 2, 3...), p the previous one (the lesson replays up to it at top\n"
+               "speed), r this one again, Tab shows the whole pool, ? the keys, q quits.\n"
+               "--check runs lessons headless and verifies every claim.\n"
+               "Lessons are found as `poolviz lessons` lists them, or by path.\n"
+               "Exit status: 0, 64 for a usage error or a lesson not found, 65 for a\n"
+               "lesson file with errors, 1 when the view cannot start.\n");
+        return 0;
+    }
+    if (argc != 2 || argv[1][0] == '-') {
+        fprintf(stderr, "poolviz lesson: usage: poolviz lesson NAME|FILE (or --check NAME|FILE...)\n");
+        return CLI_EX_USAGE;
+    }
+    char *path = lesson_find(argv[1]);
+    if (!path) {
+        fprintf(stderr, "poolviz lesson: no lesson '%s' (see `poolviz lessons`)\n", argv[1]);
+        return CLI_EX_USAGE;
+    }
+    char err[512] = "";
+    lesson_t *l = load_lesson(path, err, sizeof err);
+    if (!l) {
+        fprintf(stderr, "poolviz: %s\n", err);
+        free(path);
+        return EXIT_DATAERR;
+    }
+    int rc = show_lesson(l, path, NULL, NULL, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "poolviz: %s\n", err);
+    lesson_free(l);
+    free(path);
+    return rc == 0 ? 0 : 1;
+}
+
+/* ---- the menu ---- */
+
+typedef struct {
+    lesson_entry_t *lessons;
+    size_t n_lessons;
+    menu_item_t *items;   /* the lessons, then the free play */
+    int n, sel;
+    theme_t theme;
+    char notice[160];
+    bool quit;
+} menu_t;
+
+static void menu_draw(menu_t *m)
+{
+    draw_menu(stdscr, &m->theme, m->items, m->n, m->sel, m->notice[0] ? m->notice : NULL, LINES, COLS);
+    wnoutrefresh(stdscr);
+    doupdate();
+}
+
+/* Opens items[sel]; the screen it opens returns here with q. */
+static void menu_open(menu_t *m)
+{
+    char err[512] = "";
+    bool quit_all = false;
+    m->notice[0] = '\0';
+    if ((size_t)m->sel < m->n_lessons) {
+        const char *path = m->lessons[m->sel].path;
+        lesson_t *l = load_lesson(path, err, sizeof err);
+        if (!l) {
+            snprintf(m->notice, sizeof m->notice, "%s", err);
+            return;
+        }
+        if (show_lesson(l, path, &m->theme, &quit_all, err, sizeof err) != 0)
+            snprintf(m->notice, sizeof m->notice, "%s", err);
+        lesson_free(l);
+    } else {
+        pool_config_t cfg;
+        pool_config_default(&cfg);
+        source_t src = source_live(&cfg);
+        if (ui_show(src, "default experiment: 3 workers, 9 jobs of 1 s", NULL, &m->theme, &quit_all, err,
+                    sizeof err) != 0)
+            snprintf(m->notice, sizeof m->notice, "%s", err);
+        src.ops->stop(src.ud);
+    }
+    m->quit = quit_all;
+}
+
+static void menu_key(menu_t *m, int key)
+{
+    switch (key) {
+    case 'q': case 'Q': m->quit = true; break;
+    case KEY_UP: case 'k': m->sel = m->sel > 0 ? m->sel - 1 : m->n - 1; break;
+    case KEY_DOWN: case 'j': m->sel = m->sel + 1 < m->n ? m->sel + 1 : 0; break;
+    case KEY_HOME: case 'g': m->sel = 0; break;
+    case KEY_END: case 'G': m->sel = m->n - 1; break;
+    case '\n': case '\r': case KEY_ENTER: menu_open(m); break;
+    default: break;
+    }
+}
+
+int tui_menu(int argc, char **argv)
+{
+    menu_t m = {0};
+    m.lessons = lesson_entries(&m.n_lessons);
+    if (m.n_lessons == 0) {
+        lesson_entries_free(m.lessons, 0);
+        return tui_play(argc, argv);
+    }
+    m.n = (int)m.n_lessons + 1;
+    m.items = xcalloc((size_t)m.n, sizeof *m.items);
+    for (size_t i = 0; i < m.n_lessons; i++)
+        m.items[i] = (menu_item_t){m.lessons[i].name, m.lessons[i].title, m.lessons[i].broken};
+    m.items[m.n - 1] = (menu_item_t){"free play", "3 workers, 9 one-second jobs: every key of poolviz play", false};
+    char err[256] = "";
+    int rc = 0;
+    if (term_init(&m.theme, err, sizeof err) != 0) {
+        fprintf(stderr, "poolviz: %s\n", err);
+        rc = 1;
+    } else {
+        struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN}, {.fd = term_signal_fd(), .events = POLLIN}};
+        while (!m.quit) {
+            int sig = term_take_signals();
+            if (sig & TERM_SIG_QUIT)
+                break;
+            if (sig & TERM_SIG_RESIZE)
+                term_resize();
+            menu_draw(&m);
+            if (poll(fds, 2, -1) < 0 && errno != EINTR)
+                break;
+            int key;
+            while (!m.quit && (key = getch()) != ERR)
+                menu_key(&m, key);
+        }
+        term_done();
+    }
+    free(m.items);
+    lesson_entries_free(m.lessons, m.n_lessons);
+    return rc;
 }

@@ -17,4 +17,17 @@ int tui_play(int argc, char **argv);
  * read or the view cannot start. "--help" prints the usage. */
 int tui_replay(const char *path);
 
+/* `poolviz lesson NAME|FILE`: the lesson screen (lesson_view.h) of one
+ * lesson, found as `poolviz lessons` finds them. argv[0] is "lesson".
+ * Returns the exit status: 0; 64 when no such lesson (or a usage error),
+ * 65 when its file has errors (the first, as FILE:LINE:COL: message), both
+ * said in one line before the terminal changes; 1 when the view cannot
+ * start. */
+int tui_lesson(int argc, char **argv);
+
+/* `poolviz` without arguments: a menu of the installed lessons and the
+ * free play (the default experiment); q quits. Without lessons, the free
+ * play opens at once, as tui_play. Returns the exit status. */
+int tui_menu(int argc, char **argv);
+
 #endif

@@ -17,6 +17,11 @@
  * Live run or replay: the same code through source_t; a replay has no
  * controls that change the run, and keeps its own clock.
  *
+ * A lesson: the source is the stepper's (its runs, one after another; a new
+ * generation resets the view), the screen is the lesson's, and the keys
+ * n, p, r, 1-9 and Tab drive the stepper, which runs the steps on its own
+ * thread and wakes this loop through a pipe when the lesson moves on.
+ *
  * Ownership: the ui_t and everything in it belong to this thread; the
  * source's model and history are only read under its lock. */
 #include "tui/ui.h"
@@ -33,6 +38,8 @@
 #include "core/xalloc.h"
 #include "tui/draw.h"
 #include "tui/evlog.h"
+#include "tui/lesson_view.h"
+#include "tui/stepper.h"
 #include "tui/term.h"
 #include "tui/timeline.h"
 
@@ -44,7 +51,11 @@ typedef struct {
     source_t src;
     const source_ops_t *ops; /* src.ops, said often */
     const char *title;
-    theme_t theme;
+    const theme_t *theme;
+    stepper_t *lesson;       /* NULL: not a lesson */
+    lesson_state_t ls;       /* where the lesson is, as last copied */
+    uint64_t generation;     /* the source's run shown */
+    bool quit_all;           /* a signal: leave poolviz, not just this screen */
     model_t view;            /* what is shown: the live model, or a rewound one */
     timeline_t tl;
     evlog_t log;
@@ -115,6 +126,10 @@ static void sync_live(ui_t *u)
 {
     void *ud = u->src.ud;
     src_lock(u);
+    if (u->ops->generation && u->ops->generation(ud) != u->generation) {
+        u->generation = u->ops->generation(ud);
+        reset_view(u); /* a lesson started a new run */
+    }
     const model_t *m = u->ops->model(ud);
     if (m->events != u->view.events) {
         model_copy(&u->view, m);
@@ -138,6 +153,11 @@ static void rewind_to(ui_t *u, size_t k)
 {
     void *ud = u->src.ud;
     src_lock(u);
+    if (u->ops->generation && u->ops->generation(ud) != u->generation) {
+        src_unlock(u); /* that run is gone: back to the present, the new one */
+        u->rewinding = false;
+        return;
+    }
     size_t len = u->ops->history_len(ud);
     if (k > len)
         k = len;
@@ -247,6 +267,10 @@ static bool may_step(ui_t *u)
 /* The run's controls: none in a replay, nor while rewinding. */
 static void control(ui_t *u, source_ctl_t ctl)
 {
+    if (u->lesson) {
+        notice(u, "the lesson drives this run: n runs the next step, r this one again");
+        return;
+    }
     if (!u->ops->control) {
         notice(u, "replay: read-only (a recording cannot change)");
         return;
@@ -264,6 +288,74 @@ static void control(ui_t *u, source_ctl_t ctl)
     notice(u, "restarted");
 }
 
+/* ---- a lesson's keys ---- */
+
+/* Runs step `step` (replay: from the lesson's start, as stepper.h says). */
+static void lesson_go(ui_t *u, int step, bool replay)
+{
+    if (u->rewinding) {
+        u->rewinding = false;
+        u->view.events = 0; /* the next sync shows the present */
+    }
+    u->hide_failure = false;
+    u->ls.scroll = 0;
+    stepper_request(u->lesson, step, replay);
+    stepper_state(u->lesson, &u->ls);
+}
+
+static void lesson_next(ui_t *u)
+{
+    const lesson_state_t *ls = &u->ls;
+    char msg[96];
+    if (ls->phase == LP_INTRO) {
+        lesson_go(u, 0, false);
+    } else if (ls->phase == LP_ASKING) {
+        snprintf(msg, sizeof msg, "answer first: press 1-%d", ls->ask ? ls->ask->n_choices : 1);
+        notice(u, msg);
+    } else if (ls->phase != LP_DONE) {
+        notice(u, "this step is still running (+ makes it faster)");
+    } else if (ls->step + 1 >= ls->l->n_steps) {
+        notice(u, "that was the last step: r runs it again, q goes back");
+    } else {
+        lesson_go(u, ls->step + 1, false);
+    }
+}
+
+/* The lesson's own keys; false for the others. */
+static bool lesson_key(ui_t *u, int key)
+{
+    lesson_state_t *ls = &u->ls;
+    switch (key) {
+    case 'n': case 'N': lesson_next(u); return true;
+    case 'p': case 'P':
+        if (ls->step >= 0)
+            lesson_go(u, ls->step > 0 ? ls->step - 1 : 0, true);
+        return true;
+    case 'r': case 'R':
+        if (ls->step >= 0)
+            lesson_go(u, ls->step, true);
+        return true;
+    case '\t': ls->pool_view = !ls->pool_view; return true;
+    case KEY_PPAGE:
+        if (ls->pool_view)
+            return false;
+        ls->scroll += 5;
+        return true;
+    case KEY_NPAGE:
+        if (ls->pool_view)
+            return false;
+        ls->scroll = ls->scroll > 5 ? ls->scroll - 5 : 0;
+        return true;
+    default:
+        if (key >= '1' && key <= '9' && ls->phase == LP_ASKING && ls->answer < 0) {
+            stepper_answer(u->lesson, key - '1');
+            stepper_state(u->lesson, ls);
+            return true;
+        }
+        return false;
+    }
+}
+
 static void on_key(ui_t *u, int key)
 {
     u->dirty = true;
@@ -273,6 +365,8 @@ static void on_key(ui_t *u, int key)
         if (key != 'q')
             return;
     }
+    if (u->lesson && lesson_key(u, key))
+        return;
     switch (key) {
     case 'q': case 'Q': u->quit = true; break;
     case '?': case KEY_F(1): u->help = true; break;
@@ -340,14 +434,17 @@ static void draw(ui_t *u)
 {
     uint64_t t = mono_ms();
     view_t v = {
-        .theme = &u->theme, .m = &u->view, .tl = &u->tl, .log = &u->log, .now = u->now, .title = u->title,
+        .theme = u->theme, .m = &u->view, .tl = &u->tl, .log = &u->log, .now = u->now, .title = u->title,
         .failure = u->failure, .notice = t < u->notice_until ? u->notice : NULL, .source = u->ops->kind,
         .paused = src_paused(u), .speed = u->ops->speed(u->src.ud),
         .exhausted = !u->rewinding && u->ops->exhausted && u->ops->exhausted(u->src.ud) && !u->view.ended,
         .rewinding = u->rewinding, .rewind_pos = u->cursor, .rewind_len = u->hist_len,
-        .worker_scroll = u->scroll, .help = u->help, .hide_failure = u->hide_failure,
+        .worker_scroll = u->scroll, .help = u->help, .hide_failure = u->hide_failure, .lesson = u->lesson != NULL,
     };
-    screen_draw(stdscr, &v, LINES, COLS);
+    if (u->lesson)
+        lesson_screen_draw(stdscr, &v, &u->ls, LINES, COLS);
+    else
+        screen_draw(stdscr, &v, LINES, COLS);
     wnoutrefresh(stdscr);
     doupdate();
     u->dirty = false;
@@ -359,19 +456,30 @@ static int wait_ms(ui_t *u, uint64_t now)
     const model_t *m = &u->view;
     bool over = m->ended || (u->ops->exhausted && u->ops->exhausted(u->src.ud));
     bool moving = !u->rewinding && m->started && !over && !src_paused(u);
-    if (moving || now < u->busy_until || (u->notice_until && now < u->notice_until) || !m->started)
+    /* A lesson's step: its runs start, and move, without a key. */
+    bool stepping = u->lesson && (u->ls.phase == LP_RUNNING || u->ls.phase == LP_FORWARD);
+    if (moving || stepping || now < u->busy_until || (u->notice_until && now < u->notice_until) ||
+        (!m->started && !u->lesson))
         return FRAME_MS;
     return -1;
 }
 
 static void loop(ui_t *u)
 {
-    struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN}, {.fd = term_signal_fd(), .events = POLLIN}};
+    struct pollfd fds[3] = {{.fd = STDIN_FILENO, .events = POLLIN},
+                            {.fd = term_signal_fd(), .events = POLLIN},
+                            {.fd = u->lesson ? stepper_fd(u->lesson) : -1, .events = POLLIN}};
     uint64_t last_draw = 0;
     while (!u->quit) {
         int sig = term_take_signals();
-        if (sig & TERM_SIG_QUIT)
+        if (sig & TERM_SIG_QUIT) {
+            u->quit_all = true;
             break;
+        }
+        if (u->lesson && (fds[2].revents & POLLIN)) {
+            stepper_state(u->lesson, &u->ls);
+            u->dirty = true;
+        }
         if (sig & TERM_SIG_RESIZE) {
             term_resize();
             u->dirty = true;
@@ -392,7 +500,7 @@ static void loop(ui_t *u)
             last_draw = now;
         }
         int timeout = u->dirty ? FRAME_MS : wait_ms(u, now);
-        if (poll(fds, 2, timeout) < 0 && errno != EINTR)
+        if (poll(fds, 3, timeout) < 0 && errno != EINTR)
             break;
         int key;
         while ((key = getch()) != ERR && !u->quit)
@@ -400,27 +508,42 @@ static void loop(ui_t *u)
     }
 }
 
-int ui_run(source_t src, const char *title, char *err, size_t errlen)
+int ui_show(source_t src, const char *title, stepper_t *lesson, const theme_t *theme, bool *quit_all, char *err,
+            size_t errlen)
 {
     ui_t *u = xcalloc(1, sizeof *u);
     u->src = src;
     u->ops = src.ops;
     u->title = title;
+    u->theme = theme;
+    u->lesson = lesson;
     model_init(&u->view);
     timeline_init(&u->tl);
     int rc = 1;
-    if (term_init(&u->theme, err, errlen) == 0) {
-        if (!u->ops->start || u->ops->start(src.ud, err, errlen) == 0) {
-            reset_view(u);
-            loop(u);
-            rc = 0;
-        }
-        term_done(); /* the terminal back first; stopping the run may take a moment */
+    if (!u->ops->start || u->ops->start(src.ud, err, errlen) == 0) {
+        reset_view(u);
+        if (lesson)
+            stepper_state(lesson, &u->ls);
+        loop(u);
+        rc = 0;
     }
-    u->ops->stop(src.ud);
+    if (quit_all)
+        *quit_all = u->quit_all;
     model_done(&u->view);
     timeline_done(&u->tl);
     free(u->failure);
     free(u);
+    return rc;
+}
+
+int ui_run(source_t src, const char *title, stepper_t *lesson, char *err, size_t errlen)
+{
+    theme_t theme;
+    int rc = 1;
+    if (term_init(&theme, err, errlen) == 0) {
+        rc = ui_show(src, title, lesson, &theme, NULL, err, errlen);
+        term_done(); /* the terminal back first; stopping the run may take a moment */
+    }
+    src.ops->stop(src.ud);
     return rc;
 }

@@ -1,0 +1,106 @@
+#!/bin/sh
+# test_lesson_e2e.sh - the lesson view end to end: the real program in a
+# tmux pane (its own server socket, 120x40), driven with send-keys and read
+# with capture-pane. `poolviz` without arguments opens the menu; lesson 2 is
+# opened from it, its question answered, and its steps run with n until the
+# deadlock: the screen must show Go's message and mark, in the code pane,
+# the lines the blocked goroutines are on. q goes back to the menu, q again
+# quits, and the shell must have its terminal back. Each expectation polls
+# the screen a bounded number of times; no fixed sleeps synchronise.
+# A lesson that cannot be found or parsed is refused before the terminal
+# changes (no tmux needed). Skipped (77) without tmux.
+
+: "${POOLVIZ:=./src/poolviz}"
+# The shipped lessons: the source tree's, wherever the build is.
+here=$(cd "$(dirname "$0")" && pwd)
+POOLVIZ_LESSONS=$(cd "${srcdir:-$here/..}" && pwd)/lessons
+export POOLVIZ_LESSONS
+echo "1..2"
+
+sock="poolviz-lesson-$$"
+tmp="${TMPDIR:-/tmp}/poolviz-lesson-$$"
+tmx() { tmux -L "$sock" "$@"; }
+cleanup() { tmx kill-server >/dev/null 2>&1; rm -f "$tmp.stty" "$tmp.err" "$tmp.bad.lesson"; }
+trap cleanup EXIT INT TERM
+
+fail() {
+    echo "# $1"
+    tmx capture-pane -p -t les 2>/dev/null | sed 's/^/# /'
+    echo "not ok $test_no - $test_name"
+    exit 1
+}
+
+# ---- 2: refusals, no terminal needed ----
+test_no=2 test_name="a bad lesson name or file is refused before the terminal changes"
+refuse() {
+    "$POOLVIZ" lesson "$1" </dev/null >/dev/null 2>"$tmp.err"
+    rc=$?
+    [ $rc -eq "$2" ] || fail "'poolviz lesson $1' exited $rc, want $2: $(cat "$tmp.err")"
+    [ "$(wc -l < "$tmp.err")" -eq 1 ] || fail "'poolviz lesson $1' wrote more than one line: $(cat "$tmp.err")"
+    grep -Eq -- "$3" "$tmp.err" || fail "'poolviz lesson $1' said: $(cat "$tmp.err")"
+}
+refuse no-such-lesson 64 "no lesson 'no-such-lesson'"
+printf 'title: broken\nstep 1: x\nexpect resluts == 9\n' > "$tmp.bad.lesson"
+refuse "$tmp.bad.lesson" 65 "^poolviz: $tmp.bad.lesson:[0-9]+:[0-9]+: "
+results_2="ok 2 - $test_name"
+
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "ok 1 # SKIP tmux is not installed"
+    echo "$results_2"
+    exit 0
+fi
+
+# ---- 1 ----
+test_no=1 test_name="lesson 2 from the menu to its deadlock"
+until_ok() {
+    what=$1
+    shift
+    i=0
+    while ! "$@"; do
+        i=$((i + 1))
+        [ $i -lt 600 ] || fail "timed out waiting for: $what"
+        sleep 0.05
+    done
+}
+shows() { tmx capture-pane -p -t les | grep -q -- "$1"; }
+expect() { until_ok "$1" shows "$1"; }
+press() {
+    tmx send-keys -t les "$1"
+    expect "$2"
+}
+
+tmx -f /dev/null new-session -d -s les -x 120 -y 40 \
+    "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR= PS1='$ ' sh" || fail "tmux would not start"
+tmx set-option -t les -g status off >/dev/null
+tmx send-keys -t les "stty sane; POOLVIZ_LESSONS='$POOLVIZ_LESSONS' $POOLVIZ; echo EXITED \$?" Enter
+
+expect "02-close-jobs"
+expect "free play"
+# Down to lesson 2 (the first line is lesson 1), and open it.
+tmx send-keys -t les j
+until_ok "lesson 2 selected" sh -c "tmux -L '$sock' capture-pane -p -t les | grep -q '▶ 02-close-jobs'"
+press Enter "Press n to begin"
+press n "step 1 of 3"
+expect "claims held"
+press n "What happens after the ninth result?"
+press 2 "all goroutines are asleep - deadlock!"
+expect "claims held"
+# The code pane marks where the blocked goroutines are: the three workers on
+# `range jobs`, the closer on wg.Wait(), main on its range over results.
+marked() { tmx capture-pane -p -t les | grep -Eq -- "$1"; }
+until_ok "workers marked on range jobs" marked 'w1 w2 w3 ▶ +[0-9]+ +for j := range jobs'
+until_ok "closer marked on wg.Wait" marked 'closer ▶ +[0-9]+ +wg.Wait\(\)'
+until_ok "main marked on range results" marked 'main ▶ +[0-9]+ +for r := range results'
+# The verdict on the prediction sits above, a page back.
+press PPage "Right: 2."
+# The last step, then back to the menu and out.
+press n "step 3 of 3"
+expect "The end of the lesson"
+press q "free play"
+press q "EXITED 0"
+tmx send-keys -t les "stty -a > '$tmp.stty'; echo STTY-DONE" Enter
+expect "STTY-DONE"
+grep -q -- " icanon" "$tmp.stty" || fail "icanon is off after quitting"
+grep -q -- " echo " "$tmp.stty" || fail "echo is off after quitting"
+echo "ok 1 - $test_name"
+echo "$results_2"
