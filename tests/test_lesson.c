@@ -316,6 +316,10 @@ static const diag_case_t diag_cases[] = {
     { "expect main in wait", 13, "expected `main at LABEL`" },
     { "expect main at", 15, "expected a code label after `at`" },
     { "expect main at nowhere", 16, "unknown label 'nowhere'" },
+    { "expect makespan >= 1s/cpus", 22, "a value can be divided only by `cores`, e.g. 400ms/cores" },
+    { "expect results == 8/", 20, "a value can be divided only by `cores`" },
+    { "expect ctx == active/cores", 21, "`/cores` applies only to numbers and durations" },
+    { "expect makespan >= fast/cores", 20, "expected a duration such as 250ms, 1s or 1.5s, not 'fast'" },
     { "say: a\x01", 1, NULL }, /* control bytes are text: no error */
 };
 
@@ -559,6 +563,103 @@ static void test_run_judges(void **state)
     lesson_free(l);
 }
 
+/* `VALUE/cores` bounds: parsed with their flag, judged and shown against
+ * the machine's cores (pretended here, so the numbers are known). */
+static void test_per_core_bounds(void **state)
+{
+    (void)state;
+    lesson_t *l = parse(HEAD "expect elapsed >= 400ms/cores\n"
+                            "expect results between 2/cores and 8\n"
+                            "expect elapsed between 300ms/cores and 100ms\n");
+    lesson_print_diags(l, stderr);
+    assert_int_equal(l->n_diags, 0);
+    const lesson_cond_t *ge = &l->steps[0].actions[0].cond, *between = &l->steps[0].actions[1].cond;
+    assert_true(ge->a_per_core);
+    assert_int_equal(ge->a, 400000000);
+    assert_true(between->a_per_core);
+    assert_false(between->b_per_core);
+    model_t *m = xmalloc(sizeof *m);
+    model_init(m);
+    m->now = 150000000;
+    m->results_collected = 1;
+    char got[64], text[128];
+    lesson_set_cores(4); /* 400ms/cores is 100ms: 150ms is enough */
+    assert_true(lesson_cond_holds(l, ge, NULL, m, 0, got, sizeof got));
+    assert_string_equal(got, "150ms");
+    lesson_cond_text(l, ge, text, sizeof text);
+    assert_string_equal(text, "elapsed >= 400ms/cores (100ms on 4 cores)");
+    assert_true(lesson_cond_holds(l, between, NULL, m, 0, got, sizeof got)); /* 2/4 rounds down to 0 */
+    lesson_cond_text(l, between, text, sizeof text);
+    assert_string_equal(text, "results between 2/cores (0 on 4 cores) and 8");
+    lesson_set_cores(2); /* 200ms now: not enough */
+    assert_false(lesson_cond_holds(l, ge, NULL, m, 0, got, sizeof got));
+    lesson_set_cores(1);
+    lesson_cond_text(l, ge, text, sizeof text);
+    assert_string_equal(text, "elapsed >= 400ms/cores (400ms on 1 core)");
+    assert_false(lesson_cond_holds(l, between, NULL, m, 0, got, sizeof got)); /* 2 > 1 result */
+    lesson_set_cores(0);
+    assert_true(lesson_cores() >= 1);
+    model_done(m);
+    free(m);
+    lesson_free(l);
+}
+
+/* What the pause callback saw. */
+typedef struct {
+    lesson_run_t *r;
+    int calls, line;
+    bool paused;
+    int64_t now;
+} pauses_t;
+
+static void on_pause(void *ud, const lesson_action_t *a)
+{
+    pauses_t *p = ud;
+    p->calls++;
+    p->line = a->line;
+    pool_t *pool = lesson_run_pool(p->r);
+    p->paused = pool && pool_paused(pool);
+    p->now = pool ? pool_now(pool) : -1;
+}
+
+/* `pause` hands the caller a paused run, even one the learner set going
+ * again, and the step goes on after it; without a callback it does nothing. */
+static void test_run_pause(void **state)
+{
+    (void)state;
+    lesson_t *l = parse(HEAD "configure workers=1 jobs=2 duration=100ms worker-form=range\n"
+                            "start\n"
+                            "run for 150ms\n"
+                            "step 2: Paused\n"
+                            "pause\n"
+                            "run until finished\n"
+                            "expect results == 2\n");
+    assert_int_equal(l->n_diags, 0);
+    for (int with = 0; with < 2; with++) {
+        verdicts_t v = { 0 };
+        pauses_t p = { 0 };
+        lesson_run_opts_t o = { .check = false, .verdict = on_verdict, .verdict_ud = &v };
+        if (with) {
+            o.pause = on_pause;
+            o.pause_ud = &p;
+        }
+        lesson_run_t *r = p.r = lesson_run_new(l, &o);
+        assert_int_equal(lesson_run_step(r, 0), 0);
+        /* As the space key would: the run moves again before the pause. */
+        pool_resume(lesson_run_pool(r));
+        assert_int_equal(lesson_run_step(r, 1), 0);
+        assert_int_equal(v.ok, 1);
+        assert_int_equal(p.calls, with);
+        if (with) {
+            assert_int_equal(p.line, HEAD_LINES + 5);
+            assert_true(p.paused);
+            assert_true(p.now >= 150000000 && p.now < 200000000);
+        }
+        lesson_run_free(r);
+    }
+    lesson_free(l);
+}
+
 /* The check command's report, on a file. */
 static void test_check_file(void **state)
 {
@@ -598,7 +699,9 @@ int main(void)
         cmocka_unit_test(test_unreadable_file),
         cmocka_unit_test(test_garbage_never_crashes),
         cmocka_unit_test(test_line_of),
+        cmocka_unit_test(test_per_core_bounds),
         cmocka_unit_test(test_run_judges),
+        cmocka_unit_test(test_run_pause),
         cmocka_unit_test(test_check_file),
     };
     return cmocka_run_group_tests(tests, testutil_setup, testutil_teardown);

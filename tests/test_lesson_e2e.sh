@@ -5,7 +5,8 @@
 # opened from it, its question answered, and its steps run with n until the
 # deadlock: the screen must show Go's message and mark, in the code pane,
 # the lines the blocked goroutines are on. q goes back to the menu, q again
-# quits, and the shell must have its terminal back. Each expectation polls
+# quits, and the shell must have its terminal back. Then a lesson with a
+# `pause` must stop there, paused, until n. Each expectation polls
 # the screen a bounded number of times; no fixed sleeps synchronise.
 # A lesson that cannot be found or parsed is refused before the terminal
 # changes (no tmux needed). Skipped (77) without tmux.
@@ -20,7 +21,7 @@ echo "1..2"
 sock="poolviz-lesson-$$"
 tmp="${TMPDIR:-/tmp}/poolviz-lesson-$$"
 tmx() { tmux -L "$sock" "$@"; }
-cleanup() { tmx kill-server >/dev/null 2>&1; rm -f "$tmp.stty" "$tmp.err" "$tmp.bad.lesson"; }
+cleanup() { tmx kill-server >/dev/null 2>&1; rm -f "$tmp.stty" "$tmp.err" "$tmp.bad.lesson" "$tmp.pause.lesson"; }
 trap cleanup EXIT INT TERM
 
 fail() {
@@ -102,5 +103,17 @@ tmx send-keys -t les "stty -a > '$tmp.stty'; echo STTY-DONE" Enter
 expect "STTY-DONE"
 grep -q -- " icanon" "$tmp.stty" || fail "icanon is off after quitting"
 grep -q -- " echo " "$tmp.stty" || fail "echo is off after quitting"
+# A `pause` stops the step, run paused, until n: the rest of the step (its
+# run to the end and its claim) comes only after it.
+printf '%s\n' 'title: Pausing' 'summary: S' 'code:' 'for j := range jobs { // @recv' 'end' 'step 1: Pause' \
+    'configure workers=1 jobs=2 duration=100ms worker-form=range' 'start' 'run for 150ms' 'pause' \
+    'run until finished' 'expect results == 2' 'expect finished' > "$tmp.pause.lesson"
+tmx send-keys -t les "$POOLVIZ lesson '$tmp.pause.lesson'; echo EXITED \$?" Enter
+expect "Press n to begin"
+press n "press n to go on"
+tmx capture-pane -p -t les | grep -q "claims held" && fail "the step went past its pause"
+tmx capture-pane -p -t les | grep -q "paused" || fail "the run is not paused at the pause"
+press n "claims held"
+press q "EXITED 0"
 echo "ok 1 - $test_name"
 echo "$results_2"

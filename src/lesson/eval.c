@@ -2,8 +2,10 @@
  * `run until` test, the observed value for a report, and the condition as
  * text. Pure reads of the model (and of pool_failure() once the run ended). */
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lesson/run.h"
 
@@ -111,6 +113,23 @@ static void format_value(const lesson_cond_t *c, int64_t v, char *buf, size_t le
         snprintf(buf, len, "%" PRId64, v);
 }
 
+/* Set by a test on its own thread, read on a pool's collector thread. */
+static atomic_int cores_override;
+
+void lesson_set_cores(int n) { atomic_store(&cores_override, n > 0 ? n : 0); }
+
+int lesson_cores(void)
+{
+    int n = atomic_load(&cores_override);
+    if (n > 0)
+        return n;
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    return online >= 1 && online <= 1 << 20 ? (int)online : 1;
+}
+
+/* A bound as judged: divided by the cores for `VALUE/cores`. */
+static int64_t bound(int64_t v, bool per_core) { return per_core ? v / lesson_cores() : v; }
+
 static bool compare(lesson_op_t op, int64_t v, int64_t a, int64_t b)
 {
     switch (op) {
@@ -173,13 +192,27 @@ bool lesson_cond_holds(const lesson_t *l, const lesson_cond_t *c, pool_t *p, con
         v = value_of(c, m, sum);
     }
     format_value(c, v, got, gotlen);
-    return compare(c->op, v, c->a, c->b);
+    return compare(c->op, v, bound(c->a, c->a_per_core), bound(c->b, c->b_per_core));
+}
+
+/* 400ms/cores (200ms on 2 cores): the rule and what it means here. */
+static void bound_text(const lesson_cond_t *c, int64_t v, bool per_core, char *buf, size_t len)
+{
+    char whole[32], here[32];
+    format_value(c, v, whole, sizeof whole);
+    if (!per_core) {
+        snprintf(buf, len, "%s", whole);
+        return;
+    }
+    int n = lesson_cores();
+    format_value(c, bound(v, true), here, sizeof here);
+    snprintf(buf, len, "%s/cores (%s on %d core%s)", whole, here, n, n == 1 ? "" : "s");
 }
 
 void lesson_cond_text(const lesson_t *l, const lesson_cond_t *c, char *buf, size_t len)
 {
     static const char *const ops[] = { "==", "!=", "<", "<=", ">", ">=", "between", "contains", "at" };
-    char subject[48], a[40], b[40];
+    char subject[48], a[128], b[128];
     if (c->who == ROLE_WORKER || c->field == LF_WORKER_STATE || c->field == LF_WORKER_JOBS)
         snprintf(subject, sizeof subject, "worker %d %s", c->worker, lesson_field_name(c->field));
     else if (c->field == LF_AT)
@@ -194,8 +227,8 @@ void lesson_cond_text(const lesson_t *l, const lesson_cond_t *c, char *buf, size
         snprintf(buf, len, "%s contains \"%s\"", subject, c->text);
         return;
     }
-    format_value(c, c->a, a, sizeof a);
-    format_value(c, c->b, b, sizeof b);
+    bound_text(c, c->a, c->a_per_core, a, sizeof a);
+    bound_text(c, c->b, c->b_per_core, b, sizeof b);
     if (c->op == LOP_BETWEEN)
         snprintf(buf, len, "%s between %s and %s", subject, a, b);
     else

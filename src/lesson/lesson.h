@@ -82,6 +82,9 @@ typedef struct {
     int worker;              /* worker K for LF_WORKER_*, LF_AT of a worker */
     lesson_op_t op;
     int64_t a, b;            /* value, or a..b for between; enums, labels, 0/1 */
+    /* `VALUE/cores`: a (b) is divided by the machine's online CPUs when
+     * judged, so a claim about CPU-bound work holds on any machine. */
+    bool a_per_core, b_per_core;
     char *text;              /* LF_FAILURE */
 } lesson_cond_t;
 

@@ -421,6 +421,24 @@ static void control(lesson_run_t *r, const lesson_action_t *a)
         report(r, a, false, "%s: %s", what, refusal(r));
 }
 
+/* The learner's pause: the run stands still (it may have been resumed from
+ * the view since the last `run`) while the caller waits for the learner. */
+static void learner_pause(lesson_run_t *r, const lesson_action_t *a)
+{
+    if (!r->o.pause)
+        return;
+    if (r->pool && r->started) {
+        must(pthread_mutex_lock(&r->mu));
+        bool ended = r->ended;
+        must(pthread_mutex_unlock(&r->mu));
+        if (!ended) {
+            pool_pause(r->pool);
+            settle(r);
+        }
+    }
+    r->o.pause(r->o.pause_ud, a);
+}
+
 int lesson_run_step(lesson_run_t *r, int i)
 {
     r->failures = 0;
@@ -444,8 +462,10 @@ int lesson_run_step(lesson_run_t *r, int i)
                 r->o.answer(r->o.answer_ud, &a->ask);
             continue;
         }
-        if (a->kind == LA_PAUSE)
-            continue; /* the learner's pause: the UI's business */
+        if (a->kind == LA_PAUSE) {
+            learner_pause(r, a);
+            continue;
+        }
         if (!r->pool) {
             report(r, a, false, "no run yet: `start` one first");
             continue;

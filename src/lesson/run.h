@@ -31,6 +31,11 @@ typedef struct {
     /* Answers an ask with a choice index; NULL answers right. */
     int (*answer)(void *ud, const lesson_ask_t *ask);
     void *answer_ud;
+    /* A `pause` reached: called on the stepping thread with the run paused
+     * (if one is under way); the step goes on from the next action once it
+     * returns. NULL, as when checking: `pause` does nothing. */
+    void (*pause)(void *ud, const lesson_action_t *a);
+    void *pause_ud;
     /* Told each expectation's verdict; detail says "got ..." or why not. */
     void (*verdict)(void *ud, const lesson_action_t *a, bool ok, const char *detail);
     void *verdict_ud;
@@ -67,7 +72,12 @@ void lesson_run_free(lesson_run_t *r);
  * collector thread). got receives the observed value, e.g. "8" or "1.2s". */
 bool lesson_cond_holds(const lesson_t *l, const lesson_cond_t *c, pool_t *p, const model_t *m, int64_t sum,
                        char *got, size_t gotlen);
-/* The condition as text, e.g. "results == 9". */
+/* The divisor of a `VALUE/cores` bound: the online CPUs, at least 1. */
+int lesson_cores(void);
+/* For tests: pretend the machine has n cores (0: its own again). */
+void lesson_set_cores(int n);
+/* The condition as text, e.g. "results == 9", "makespan >= 400ms/cores
+ * (200ms on 2 cores)". */
 void lesson_cond_text(const lesson_t *l, const lesson_cond_t *c, char *buf, size_t len);
 /* Applies one configure option to cfg; dir is resolved against basedir. */
 void lesson_opt_apply(const lesson_opt_t *o, pool_config_t *cfg, const char *basedir, char **dir_owned);

@@ -484,6 +484,28 @@ static bool read_value(lp_t *p, ftype_t type, tok_t t, int64_t *v)
     return false;
 }
 
+/* A value that may end in `/cores` (numbers and durations only): the bound
+ * a CPU-bound claim needs, scaled to the machine when judged. */
+static bool read_bound(lp_t *p, ftype_t type, tok_t t, int64_t *v, bool *per_core)
+{
+    const char *slash = memchr(p->line + t.at, '/', t.len);
+    if (slash) {
+        size_t at = (size_t)(slash - p->line);
+        tok_t div = { at + 1, t.at + t.len - at - 1 };
+        if (!tok_is(p, div, "cores")) {
+            lp_err(p, at, div.len + 1, "a value can be divided only by `cores`, e.g. 400ms/cores");
+            return false;
+        }
+        if (type != T_COUNT && type != T_DUR) {
+            lp_err(p, at, div.len + 1, "`/cores` applies only to numbers and durations");
+            return false;
+        }
+        *per_core = true;
+        t.len = at - t.at;
+    }
+    return read_value(p, type, t, v);
+}
+
 /* The subject: a field name, or `worker K state|jobs|at`, or `WHO at`. */
 static bool subject(lp_t *p, lesson_cond_t *c, tok_t t)
 {
@@ -584,7 +606,7 @@ bool lp_condition(lp_t *p, lesson_cond_t *c)
         c->text = tok_unquote(p, v);
         if (!c->text)
             return false;
-    } else if (!read_value(p, type, v, &c->a)) {
+    } else if (!read_bound(p, type, v, &c->a, &c->a_per_core)) {
         return false;
     }
     if (c->op == LOP_BETWEEN) {
@@ -593,9 +615,10 @@ bool lp_condition(lp_t *p, lesson_cond_t *c)
             lp_err(p, v.at, strlen(p->line) - v.at, "expected `between LOW and HIGH`");
             return false;
         }
-        if (!read_value(p, type, hi, &c->b))
+        if (!read_bound(p, type, hi, &c->b, &c->b_per_core))
             return false;
-        if (c->b < c->a) {
+        /* Bounds scaled differently compare only on a given machine. */
+        if (c->a_per_core == c->b_per_core && c->b < c->a) {
             lp_err(p, v.at, hi.at + hi.len - v.at, "the range is empty: LOW is above HIGH");
             return false;
         }

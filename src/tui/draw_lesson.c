@@ -387,6 +387,10 @@ static void narr_build(narr_t *nt, const view_t *v, const lesson_state_t *ls, bo
     } else if (ls->phase == LP_RUNNING) {
         narr_blank(nt);
         narr_line(nt, t->attr[TA_DIM], "running...", 10);
+    } else if (ls->phase == LP_PAUSED) {
+        static const char go_on[] = "Paused: press n to go on.";
+        narr_blank(nt);
+        narr_line(nt, t->attr[TA_KEY], go_on, sizeof go_on - 1);
     }
 }
 

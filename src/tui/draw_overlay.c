@@ -38,6 +38,7 @@ static const struct {
     const char *text;
 } help_text[] = {
     {HELP_LESSON, "n          next step (a question first, if it asks one)"},
+    {HELP_LESSON, "           or, at a pause in the step, goes on"},
     {HELP_LESSON, "p          previous step: the lesson replays up to it at top"},
     {HELP_LESSON, "           speed, then runs it at the lesson's speed"},
     {HELP_LESSON, "r          replay this step the same way"},

@@ -23,6 +23,7 @@ typedef enum {
     LP_FORWARD, /* replaying the steps before this one at top speed */
     LP_ASKING,  /* the step's question waits for an answer */
     LP_RUNNING, /* the step's actions run */
+    LP_PAUSED,  /* at the step's `pause`: n goes on with the step */
     LP_DONE     /* the step is over: its verdicts are in */
 } lesson_phase_t;
 

@@ -39,6 +39,7 @@ struct stepper {
     int req_step;
     bool req_replay, quit;
     bool fast;               /* fast-forwarding: answer right, keep no verdicts */
+    bool go_on;              /* the learner let a `pause` go */
     lesson_state_t st;       /* what the UI copies */
 
     /* UI thread only: the pool held between the source's lock and unlock. */
@@ -86,6 +87,31 @@ static int on_answer(void *ud, const lesson_ask_t *ask)
     }
     must(pthread_mutex_unlock(&s->mu));
     return choice;
+}
+
+/* Holds the step at its `pause` (the runner has paused the run) until the
+ * learner presses n, or a newer request drops the step. Fast-forwarding
+ * through earlier steps does not stop. */
+static void on_pause(void *ud, const lesson_action_t *a)
+{
+    (void)a;
+    stepper_t *s = ud;
+    must(pthread_mutex_lock(&s->mu));
+    if (s->fast) {
+        must(pthread_mutex_unlock(&s->mu));
+        return;
+    }
+    uint64_t mine = s->taken_seq;
+    s->go_on = false;
+    s->st.phase = LP_PAUSED;
+    changed(s);
+    while (!s->go_on && s->req_seq == mine && !s->quit)
+        must(pthread_cond_wait(&s->cv, &s->mu));
+    if (s->req_seq == mine) {
+        s->st.phase = LP_RUNNING;
+        changed(s);
+    }
+    must(pthread_mutex_unlock(&s->mu));
 }
 
 static void on_verdict(void *ud, const lesson_action_t *a, bool ok, const char *detail)
@@ -197,6 +223,16 @@ void stepper_answer(stepper_t *s, int choice)
     must(pthread_mutex_unlock(&s->mu));
 }
 
+void stepper_go_on(stepper_t *s)
+{
+    must(pthread_mutex_lock(&s->mu));
+    if (s->st.phase == LP_PAUSED) {
+        s->go_on = true;
+        changed(s);
+    }
+    must(pthread_mutex_unlock(&s->mu));
+}
+
 int stepper_fd(const stepper_t *s) { return s->pipe_fd[0]; }
 
 void stepper_state(stepper_t *s, lesson_state_t *ls)
@@ -229,6 +265,8 @@ stepper_t *stepper_new(const lesson_t *l, const char *basedir)
         .timeout = NO_TIMEOUT,
         .answer = on_answer,
         .answer_ud = s,
+        .pause = on_pause,
+        .pause_ud = s,
         .verdict = on_verdict,
         .verdict_ud = s,
     };

@@ -34,6 +34,8 @@ source_t stepper_source(stepper_t *s);
 void stepper_request(stepper_t *s, int step, bool replay);
 /* The learner's choice for the question waiting, an index. */
 void stepper_answer(stepper_t *s, int choice);
+/* At a `pause` (LP_PAUSED): the step goes on from there. */
+void stepper_go_on(stepper_t *s);
 /* Readable when the lesson's state changed; stepper_state() drains it. */
 int stepper_fd(const stepper_t *s);
 /* Copies where the lesson is into ls (all but its view fields: pool_view,

@@ -312,6 +312,9 @@ static void lesson_next(ui_t *u)
     } else if (ls->phase == LP_ASKING) {
         snprintf(msg, sizeof msg, "answer first: press 1-%d", ls->ask ? ls->ask->n_choices : 1);
         notice(u, msg);
+    } else if (ls->phase == LP_PAUSED) {
+        stepper_go_on(u->lesson);
+        stepper_state(u->lesson, &u->ls);
     } else if (ls->phase != LP_DONE) {
         notice(u, "this step is still running (+ makes it faster)");
     } else if (ls->step + 1 >= ls->l->n_steps) {
