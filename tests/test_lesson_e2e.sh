@@ -20,29 +20,17 @@ echo "1..2"
 
 sock="poolviz-lesson-$$"
 tmp="${TMPDIR:-/tmp}/poolviz-lesson-$$"
-tmx() { tmux -L "$sock" "$@"; }
+session=les
+. "$(dirname "$0")/tmuxlib.sh"
 cleanup() { tmx kill-server >/dev/null 2>&1; rm -f "$tmp.stty" "$tmp.err" "$tmp.bad.lesson" "$tmp.pause.lesson"; }
 trap cleanup EXIT INT TERM
 
-fail() {
-    echo "# $1"
-    tmx capture-pane -p -t les 2>/dev/null | sed 's/^/# /'
-    echo "not ok $test_no - $test_name"
-    exit 1
-}
 
 # ---- 2: refusals, no terminal needed ----
 test_no=2 test_name="a bad lesson name or file is refused before the terminal changes"
-refuse() {
-    "$POOLVIZ" lesson "$1" </dev/null >/dev/null 2>"$tmp.err"
-    rc=$?
-    [ $rc -eq "$2" ] || fail "'poolviz lesson $1' exited $rc, want $2: $(cat "$tmp.err")"
-    [ "$(wc -l < "$tmp.err")" -eq 1 ] || fail "'poolviz lesson $1' wrote more than one line: $(cat "$tmp.err")"
-    grep -Eq -- "$3" "$tmp.err" || fail "'poolviz lesson $1' said: $(cat "$tmp.err")"
-}
-refuse no-such-lesson 64 "no lesson 'no-such-lesson'"
+refuse "lesson no-such-lesson" 64 "no lesson 'no-such-lesson'"
 printf 'title: broken\nstep 1: x\nexpect resluts == 9\n' > "$tmp.bad.lesson"
-refuse "$tmp.bad.lesson" 65 "^poolviz: $tmp.bad.lesson:[0-9]+:[0-9]+: "
+refuse "lesson $tmp.bad.lesson" 65 "^poolviz: $tmp.bad.lesson:[0-9]+:[0-9]+: "
 results_2="ok 2 - $test_name"
 
 if ! command -v tmux >/dev/null 2>&1; then
@@ -53,26 +41,8 @@ fi
 
 # ---- 1 ----
 test_no=1 test_name="lesson 2 from the menu to its deadlock"
-until_ok() {
-    what=$1
-    shift
-    i=0
-    while ! "$@"; do
-        i=$((i + 1))
-        [ $i -lt 600 ] || fail "timed out waiting for: $what"
-        sleep 0.05
-    done
-}
-shows() { tmx capture-pane -p -t les | grep -q -- "$1"; }
-expect() { until_ok "$1" shows "$1"; }
-press() {
-    tmx send-keys -t les "$1"
-    expect "$2"
-}
 
-tmx -f /dev/null new-session -d -s les -x 120 -y 40 \
-    "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR= PS1='$ ' sh" || fail "tmux would not start"
-tmx set-option -t les -g status off >/dev/null
+start_pane
 tmx send-keys -t les "stty sane; POOLVIZ_LESSONS='$POOLVIZ_LESSONS' $POOLVIZ; echo EXITED \$?" Enter
 
 expect "02-close-jobs"

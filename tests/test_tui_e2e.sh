@@ -21,29 +21,15 @@ sock="poolviz-test-$$"
 tmp="${TMPDIR:-/tmp}/poolviz-e2e-$$"
 log="$tmp.stty"
 rec="$tmp.jsonl"
-tmx() { tmux -L "$sock" "$@"; }
+session=e2e
+. "$(dirname "$0")/tmuxlib.sh"
 cleanup() { tmx kill-server >/dev/null 2>&1; rm -f "$log" "$rec" "$tmp.bad.jsonl" "$tmp.err"; }
 trap cleanup EXIT INT TERM
 
 test_name="live view end to end"
-fail() {
-    echo "# $1"
-    tmx capture-pane -p -t e2e 2>/dev/null | sed 's/^/# /'
-    echo "not ok $test_no - $test_name"
-    exit 1
-}
 
 # ---- 3 (first: no terminal needed) ----
 test_no=3 test_name="usage and data errors before the terminal changes"
-# Runs the program with no terminal; $2 the status wanted, $3 a pattern
-# stderr's one line must match.
-refuse() {
-    "$POOLVIZ" $1 </dev/null >/dev/null 2>"$tmp.err"
-    rc=$?
-    [ $rc -eq "$2" ] || fail "'poolviz $1' exited $rc, want $2: $(cat "$tmp.err")"
-    [ "$(wc -l < "$tmp.err")" -eq 1 ] || fail "'poolviz $1' wrote more than one line: $(cat "$tmp.err")"
-    grep -Eq -- "$3" "$tmp.err" || fail "'poolviz $1' said: $(cat "$tmp.err")"
-}
 refuse "play --bogus" 64 "unknown option '--bogus'"
 refuse "play --workers 0" 64 "--workers"
 refuse "play --mistake nope" 64 "--mistake"
@@ -69,30 +55,8 @@ fi
 # ---- 1 ----
 test_no=1 test_name="live view end to end"
 
-# Polls (up to ~20 s, for sanitizer builds) until the command after $1
-# (what is awaited, for the failure message) succeeds.
-until_ok() {
-    what=$1
-    shift
-    i=0
-    while ! "$@"; do
-        i=$((i + 1))
-        [ $i -lt 400 ] || fail "timed out waiting for: $what"
-        sleep 0.05
-    done
-}
-shows() { tmx capture-pane -p -t e2e | grep -q -- "$1"; }
-lacks() { ! shows "$1"; }
-expect() { until_ok "$1" shows "$1"; }
-# Presses a key, then waits for the screen to show $2.
-press() {
-    tmx send-keys -t e2e "$1"
-    expect "$2"
-}
 
-tmx -f /dev/null new-session -d -s e2e -x 120 -y 40 \
-    "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR= PS1='$ ' sh" || fail "tmux would not start"
-tmx set-option -t e2e -g status off >/dev/null
+start_pane
 tmx send-keys -t e2e "stty sane; $play --workers 3 --jobs 40 --speed 2; echo EXITED \$?" Enter
 
 expect "running"
