@@ -988,13 +988,12 @@ static bool remember(pool_t *p, const pevent_t *ev)
 
 /* Folds one event into the model and the history, then shows it to the
  * sink; the first trim of the history is itself an event, so a view can
- * say that what it replays is not the whole run. */
-static void deliver(pool_t *p, const pevent_t *ev)
+ * say that what it replays is not the whole run. p->lock held (a batch at a
+ * time: a lock per event would cost as much as the fold). */
+static void deliver_locked(pool_t *p, const pevent_t *ev)
 {
-    sys_check(pthread_mutex_lock(&p->lock));
     model_apply(&p->model, ev);
     bool trimmed = remember(p, ev);
-    sys_check(pthread_mutex_unlock(&p->lock));
     step_seen(p, ev);
     if (p->sink)
         p->sink(p->sink_ud, ev, &p->model);
@@ -1003,7 +1002,7 @@ static void deliver(pool_t *p, const pevent_t *ev)
         note.kind = PE_HISTORY_TRIMMED;
         note.actor = note.obj = 0;
         note.value = (int64_t)p->cfg.history;
-        deliver(p, &note);
+        deliver_locked(p, &note);
     }
 }
 
@@ -1014,10 +1013,12 @@ static void *collect(void *arg)
     bool ended = false;
     while (!ended) {
         size_t n = bus_drain(&p->bus, batch, DRAIN_BATCH, 200);
+        sys_check(pthread_mutex_lock(&p->lock));
         for (size_t i = 0; i < n && !ended; i++) {
-            deliver(p, &batch[i]);
+            deliver_locked(p, &batch[i]);
             ended = batch[i].kind == PE_RUN_END;
         }
+        sys_check(pthread_mutex_unlock(&p->lock));
     }
     free(batch);
     atomic_store(&p->finished, true);

@@ -78,7 +78,8 @@ typedef void (*pool_sink_fn)(void *ud, const pevent_t *ev, const model_t *model)
  * returns NULL and writes one line saying why to err. */
 pool_t *pool_new(const pool_config_t *cfg, char *err, size_t errlen);
 /* The sink sees every event in order on the collector thread, after the
- * model has folded it. Set before pool_start. */
+ * model has folded it, with the pool's lock held: it must not call
+ * pool_lock(). Set before pool_start. */
 void pool_set_sink(pool_t *p, pool_sink_fn fn, void *ud);
 /* Starts the goroutines and the collector. Returns 0 or a CORE_E* code. */
 int pool_start(pool_t *p);
