@@ -40,13 +40,12 @@ static int cmd_lesson(int argc, char **argv)
 
 /* The dispatch point: each area adds its commands here. */
 static const command_t commands[] = {
-    { "play", cmd_play, "watch a run live in the terminal (the default without arguments)" },
+    { "play", cmd_play, "watch a run live in the terminal" },
     { "replay", cmd_replay, "play a recorded run (poolviz run --format jsonl) back live" },
     { "run", cmd_run, "run one experiment and print what happens" },
     { "lessons", lesson_cmd_list, "list the installed lessons" },
     { "lesson", cmd_lesson, "NAME|FILE: a lesson, live; --check NAME|FILE...: verify lessons headless" },
     { "sweep", cmd_sweep, "run a workload with 1..N workers and chart the speedup" },
-    { "demo", cmd_run, "the same as run (the name of the first versions)" },
 };
 
 static const command_t *find(const char *name)
