@@ -16,13 +16,16 @@ if ! echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d;
     exit 77
 fi
 # The parser and what it uses of the library: the model and event names
-# (lesson_line_of, names) and the allocation helpers.
+# (lesson_line_of, names), the run-option parser that checks `configure`
+# values, and the core and engine that parser's file links against (its
+# getopt driver starts from pool_config_default()).
 "$CLANG" -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=all -I"$here/src" \
     "$here/tests/fuzz_lesson.c" \
     "$here/src/lesson/lesson.c" "$here/src/lesson/values.c" \
-    "$here/src/model/model.c" "$here/src/engine/pevent.c" "$here/src/core/xalloc.c" \
-    -o "$FUZZ_DIR/fuzz_lesson" || exit 1
+    "$here/src/cli/options.c" \
+    "$here/src/model/model.c" "$here"/src/engine/*.c "$here"/src/core/*.c \
+    -lm -lpthread -o "$FUZZ_DIR/fuzz_lesson" || exit 1
 cp "$here"/lessons/*.lesson "$FUZZ_DIR/corpus/"
 "$FUZZ_DIR/fuzz_lesson" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
     -artifact_prefix="$FUZZ_DIR/" "$FUZZ_DIR/corpus" 2>"$FUZZ_DIR/log"

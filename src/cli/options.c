@@ -166,8 +166,10 @@ int cli_parse_duration(const char *s, duration_spec_t *d)
 
 /* ---- values ---- */
 
+/* A value and where its error goes. The reason is written without the
+ * option's name: the command line says "--workers: ...", a lesson says
+ * "workers: ..." and points at the value's column. */
 typedef struct {
-    const char *opt; /* "--workers" */
     const char *arg;
     char *err;
     size_t errlen;
@@ -175,7 +177,7 @@ typedef struct {
 
 static int bad(const value_t *v, const char *expected)
 {
-    snprintf(v->err, v->errlen, "%s: expected %s, got '%s'", v->opt, expected, v->arg);
+    snprintf(v->err, v->errlen, "expected %s, got '%s'", expected, v->arg);
     return -1;
 }
 
@@ -279,33 +281,56 @@ static const char *long_name(int id)
     return "?";
 }
 
-/* One option with its value. */
-static int apply(int id, const value_t *v, pool_config_t *cfg, cli_output_t *out, bool *jobs_given)
+/* The choices of an enumerated config option, NULL for the others. */
+static const char *const *choices_of(int id)
 {
+    switch (id) {
+    case OPT_KIND: return kinds;
+    case OPT_COLLECT: return collects;
+    case OPT_PRODUCER: return producers;
+    case OPT_MISTAKE: return mistakes;
+    case OPT_WORKER_FORM: return forms;
+    default: return NULL;
+    }
+}
+
+/* One config option with its value; cfg changes only on success, so a
+ * caller may check a value against a scratch or the real config alike. */
+static int apply_config(int id, const value_t *v, pool_config_t *cfg)
+{
+    const char *const *names = choices_of(id);
     int choice = 0;
     int64_t n = 0;
-    int rc = 0;
+    if (names) {
+        if (parse_choice(v, names, &choice) != 0)
+            return -1;
+        switch (id) {
+        case OPT_KIND: cfg->kind = (job_kind_t)choice; break;
+        case OPT_COLLECT: cfg->collect = (collect_t)choice; break;
+        case OPT_PRODUCER: cfg->producer = (producer_t)choice; break;
+        case OPT_MISTAKE: cfg->mistake = (mistake_t)choice; break;
+        default: cfg->worker_form = (worker_form_t)choice; break;
+        }
+        return 0;
+    }
     switch (id) {
     case 'w':
-        if (out->sweep)
-            return parse_worker_list(v, out);
-        rc = parse_int(v, 1, POOL_MAX_WORKERS, &n);
+        if (parse_int(v, 1, POOL_MAX_WORKERS, &n) != 0)
+            return -1;
         cfg->workers = (int)n;
-        return rc;
-    case 'j':
-        *jobs_given = true;
-        return parse_int(v, 0, POOL_MAX_JOBS, &cfg->jobs);
-    case 'd':
-        return cli_parse_duration(v->arg, &cfg->duration) == 0
-                   ? 0
-                   : bad(v, "a duration like 1s, 250ms, uniform:100ms..1s or exp:200ms");
+        return 0;
+    case 'j': return parse_int(v, 0, POOL_MAX_JOBS, &cfg->jobs);
+    case 'd': {
+        duration_spec_t d; /* filled in part on failure: cfg keeps its own */
+        if (cli_parse_duration(v->arg, &d) != 0)
+            return bad(v, "a duration like 1s, 250ms, uniform:100ms..1s or exp:200ms");
+        cfg->duration = d;
+        return 0;
+    }
     case 's': return parse_real(v, 0.05, 1000, &cfg->speed);
-    case OPT_KIND: rc = parse_choice(v, kinds, &choice); cfg->kind = (job_kind_t)choice; return rc;
     case OPT_DIR: cfg->dir = v->arg; return 0;
     case OPT_JOBS_CAP: return parse_int(v, 0, POOL_MAX_JOBS, &cfg->jobs_cap);
     case OPT_RESULTS_CAP: return parse_int(v, 0, POOL_MAX_JOBS, &cfg->results_cap);
-    case OPT_COLLECT: rc = parse_choice(v, collects, &choice); cfg->collect = (collect_t)choice; return rc;
-    case OPT_PRODUCER: rc = parse_choice(v, producers, &choice); cfg->producer = (producer_t)choice; return rc;
     case OPT_INTERVAL: return parse_span(v, &cfg->interval);
     case OPT_TIMEOUT: return parse_span(v, &cfg->timeout);
     case OPT_CANCEL_AFTER: return parse_span(v, &cfg->cancel_after);
@@ -320,22 +345,62 @@ static int apply(int id, const value_t *v, pool_config_t *cfg, cli_output_t *out
         cfg->seed = s;
         return 0;
     }
-    case OPT_MISTAKE: rc = parse_choice(v, mistakes, &choice); cfg->mistake = (mistake_t)choice; return rc;
-    case OPT_WORKER_FORM:
-        rc = parse_choice(v, forms, &choice);
-        cfg->worker_form = (worker_form_t)choice;
-        return rc;
     case OPT_HISTORY:
-        rc = parse_int(v, 0, 100000000, &n);
+        if (parse_int(v, 0, 100000000, &n) != 0)
+            return -1;
         cfg->history = (size_t)n;
-        return rc;
-    case OPT_FORMAT: rc = parse_choice(v, formats, &choice); out->format = (cli_format_t)choice; return rc;
+        return 0;
+    default: return fail(v->err, v->errlen, "not a run option");
+    }
+}
+
+/* The id of a config option's long name, or 0: the output options
+ * (--format, --trace, --quiet, --csv, --help) are the command line's own. */
+static int config_id(const char *name)
+{
+    for (const struct option *o = longopts; o->name; o++) {
+        if (strcmp(o->name, name) != 0)
+            continue;
+        switch (o->val) {
+        case 'q': case 'h': case OPT_FORMAT: case OPT_TRACE: case OPT_CSV: return 0;
+        default: return o->val;
+        }
+    }
+    return 0;
+}
+
+int cli_set_run_option(const char *name, const char *value, pool_config_t *cfg, char *err, size_t errlen)
+{
+    int id = config_id(name);
+    if (!id)
+        return fail(err, errlen, "unknown run option '%s'", name);
+    value_t v = { value, err, errlen };
+    return apply_config(id, &v, cfg);
+}
+
+const char *const *cli_run_option_choices(const char *name) { return choices_of(config_id(name)); }
+
+/* One option of the command line with its value. */
+static int apply(int id, const value_t *v, pool_config_t *cfg, cli_output_t *out, bool *jobs_given)
+{
+    int choice = 0;
+    switch (id) {
+    case 'w':
+        if (out->sweep)
+            return parse_worker_list(v, out);
+        return apply_config(id, v, cfg);
+    case 'j': *jobs_given = true; return apply_config(id, v, cfg);
+    case OPT_FORMAT:
+        if (parse_choice(v, formats, &choice) != 0)
+            return -1;
+        out->format = (cli_format_t)choice;
+        return 0;
     case OPT_TRACE:
         if (!*v->arg)
             return bad(v, "a file name");
         out->trace_path = v->arg;
         return 0;
-    default: return fail(v->err, v->errlen, "%s: not handled", v->opt);
+    default: return apply_config(id, v, cfg);
     }
 }
 
@@ -376,11 +441,10 @@ int cli_parse_run_options(int argc, char **argv, pool_config_t *cfg, cli_output_
                 return fail(err, errlen, "unknown option '-%c'", optopt);
             return fail(err, errlen, "unknown option '%s'", word);
         default: {
-            char opt[40];
-            snprintf(opt, sizeof opt, "--%s", long_name(id));
-            value_t v = { opt, optarg, err, errlen };
+            char why[256];
+            value_t v = { optarg, why, sizeof why };
             if (apply(id, &v, cfg, out, &jobs_given) != 0)
-                return -1;
+                return fail(err, errlen, "--%s: %s", long_name(id), why);
         }
         }
     }

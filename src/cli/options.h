@@ -37,6 +37,18 @@ int cli_parse_ns(const char *s, int64_t *ns);
  * "exp:200ms". 0 on success, -1 otherwise. */
 int cli_parse_duration(const char *s, duration_spec_t *d);
 
+/* Sets one config option by its long name ("workers", "duration", not the
+ * output options) from the text of its value, with the same syntax and
+ * limits as the command line: the one mapping of option words onto
+ * pool_config_t, shared by the commands and a lesson's `configure`.
+ * Returns 0, or -1 with a reason in err that leaves the option's name to
+ * the caller ("expected a number between 1 and 1024, got 'abc'") and cfg
+ * unchanged. String fields of cfg (dir) point into value. */
+int cli_set_run_option(const char *name, const char *value, pool_config_t *cfg, char *err, size_t errlen);
+/* The choices of an enumerated option ("kind": sleep, spin, lines), NULL
+ * terminated, in its enum's order; NULL for any other name. */
+const char *const *cli_run_option_choices(const char *name);
+
 /* Parses run options from argv[1..argc-1] (argv[0] is the command's name)
  * over the defaults it sets in cfg and out (keeping out->sweep). Returns 0,
  * or -1 with one line in err ("--workers: expected a number between 1 and

@@ -45,12 +45,11 @@ typedef enum {
     LO_MISTAKE, LO_WORKER_FORM, LO_COUNT
 } lesson_opt_id_t;
 
+/* The value stays text, checked when parsed: cli_set_run_option() maps it
+ * onto pool_config_t for the lesson as for the command line. */
 typedef struct {
     lesson_opt_id_t id;
-    int64_t i;               /* whole numbers, durations, enum values */
-    double d;                /* fail, speed */
-    duration_spec_t dur;     /* duration */
-    char *s;                 /* dir, as written (relative to the lesson file) */
+    char *s;                 /* the value; dir unquoted, relative to the lesson file */
 } lesson_opt_t;
 
 /* ---- conditions: `expect ...` and `run until ...` ---- */
@@ -165,6 +164,8 @@ lesson_where_t lesson_where(const model_actor_t *a);
 
 /* Names, for the parser, the reports and the README. */
 const char *lesson_field_name(lesson_field_t f);
+/* "workers" for LO_WORKERS: the long name on the command line too. */
+const char *lesson_opt_name(lesson_opt_id_t id);
 const char *lesson_where_name(lesson_where_t w);
 const char *lesson_state_keyword(worker_state_t s);
 

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/options.h"
 #include "core/xalloc.h"
 
 struct lesson_run {
@@ -99,30 +100,16 @@ static void report(lesson_run_t *r, const lesson_action_t *a, bool ok, const cha
 
 void lesson_opt_apply(const lesson_opt_t *o, pool_config_t *cfg, const char *basedir, char **dir_owned)
 {
-    switch (o->id) {
-    case LO_WORKERS: cfg->workers = (int)o->i; break;
-    case LO_JOBS: cfg->jobs = o->i; break;
-    case LO_DURATION: cfg->duration = o->dur; break;
-    case LO_KIND: cfg->kind = (job_kind_t)o->i; break;
-    case LO_DIR:
+    if (o->id == LO_DIR) { /* relative to the lesson file, not to the cwd */
         free(*dir_owned);
         *dir_owned = o->s[0] == '/' || !basedir ? xstrdup(o->s) : xasprintf("%s/%s", basedir, o->s);
         cfg->dir = *dir_owned;
-        break;
-    case LO_JOBS_CAP: cfg->jobs_cap = o->i; break;
-    case LO_RESULTS_CAP: cfg->results_cap = o->i; break;
-    case LO_COLLECT: cfg->collect = (collect_t)o->i; break;
-    case LO_PRODUCER: cfg->producer = (producer_t)o->i; break;
-    case LO_INTERVAL: cfg->interval = o->i; break;
-    case LO_TIMEOUT: cfg->timeout = o->i; break;
-    case LO_CANCEL_AFTER: cfg->cancel_after = o->i; break;
-    case LO_RATE: cfg->rate = o->i; break;
-    case LO_FAIL: cfg->fail = o->d; break;
-    case LO_SEED: cfg->seed = (uint64_t)o->i; break;
-    case LO_SPEED: cfg->speed = o->d; break;
-    case LO_MISTAKE: cfg->mistake = (mistake_t)o->i; break;
-    case LO_WORKER_FORM: cfg->worker_form = (worker_form_t)o->i; break;
-    case LO_COUNT: break;
+    } else if (o->id == LO_JOBS && strcmp(o->s, "files") == 0) {
+        cfg->jobs = -1; /* one job per file of dir */
+    } else {
+        /* Checked when the lesson was parsed, so it cannot fail here. */
+        char why[256];
+        (void)cli_set_run_option(lesson_opt_name(o->id), o->s, cfg, why, sizeof why);
     }
 }
 

@@ -1,10 +1,10 @@
 /* values.c - the lesson parser's words: what follows `configure`, `expect`
  * and `run until` (options, conditions), durations and numbers, and the
  * "did you mean" suggestions for a misspelt name. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/options.h"
 #include "core/xalloc.h"
 #include "lesson/parse.h"
 
@@ -190,31 +190,16 @@ bool lp_real(const char *s, size_t len, double *v)
     return true;
 }
 
+/* The command line's syntax (cli_parse_ns), so a lesson and `poolviz run`
+ * read "1.5s" alike; the token is not NUL-terminated, hence the copy. */
 bool lp_duration(const char *s, size_t len, int64_t *ns)
 {
-    static const struct { const char *unit; double ns; } units[] = {
-        { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 }, { "h", 3600e9 },
-    };
-    size_t n = 0;
-    while (n < len && ((s[n] >= '0' && s[n] <= '9') || s[n] == '.'))
-        n++;
-    double v;
-    if (!lp_real(s, n, &v))
+    char buf[64];
+    if (len >= sizeof buf)
         return false;
-    if (n == len) { /* a bare 0 needs no unit, as in Go */
-        *ns = 0;
-        return v == 0;
-    }
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-        if (strlen(units[i].unit) == len - n && memcmp(s + n, units[i].unit, len - n) == 0) {
-            double total = v * units[i].ns;
-            if (total > 9e18)
-                return false;
-            *ns = (int64_t)llround(total);
-            return true;
-        }
-    }
-    return false;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return cli_parse_ns(buf, ns) == 0;
 }
 
 bool lp_duration_tok(lp_t *p, tok_t t, int64_t *ns)
@@ -232,25 +217,7 @@ static const char *const opt_names[LO_COUNT] = {
     "interval", "timeout", "cancel-after", "rate", "fail", "seed", "speed", "mistake", "worker-form",
 };
 
-/* The named values of the enumerated options, in their enum's order. */
-static const char *const kinds[] = { "sleep", "spin", "lines", NULL };
-static const char *const collects[] = { "count", "waitgroup", NULL };
-static const char *const producers[] = { "upfront", "dynamic", NULL };
-static const char *const mistakes[] = { "none", "forget-close", "early-close-results", "wait-before-drain",
-                                        "send-before-start", NULL };
-static const char *const forms[] = { "select", "range", NULL };
-
-static const char *const *enum_of(lesson_opt_id_t id)
-{
-    switch (id) {
-    case LO_KIND: return kinds;
-    case LO_COLLECT: return collects;
-    case LO_PRODUCER: return producers;
-    case LO_MISTAKE: return mistakes;
-    case LO_WORKER_FORM: return forms;
-    default: return NULL;
-    }
-}
+const char *lesson_opt_name(lesson_opt_id_t id) { return (unsigned)id < LO_COUNT ? opt_names[id] : "?"; }
 
 static size_t count_names(const char *const *names)
 {
@@ -273,96 +240,35 @@ static char *list_names(const char *const *names)
     return out;
 }
 
-/* 1s, uniform:100ms..1s, exp:200ms */
-static bool parse_spec(const char *s, size_t len, duration_spec_t *d)
-{
-    if (len > 8 && memcmp(s, "uniform:", 8) == 0) {
-        const char *dots = NULL;
-        for (size_t i = 8; i + 1 < len; i++)
-            if (s[i] == '.' && s[i + 1] == '.')
-                dots = dots ? dots : s + i;
-        if (!dots)
-            return false;
-        d->kind = DUR_UNIFORM;
-        return lp_duration(s + 8, (size_t)(dots - s) - 8, &d->a) &&
-               lp_duration(dots + 2, len - (size_t)(dots + 2 - s), &d->b) && d->b >= d->a;
-    }
-    if (len > 4 && memcmp(s, "exp:", 4) == 0) {
-        d->kind = DUR_EXP;
-        return lp_duration(s + 4, len - 4, &d->a);
-    }
-    d->kind = DUR_FIXED;
-    return lp_duration(s, len, &d->a);
-}
-
-/* Reads the value of one option; false (after a diagnostic) if bad. */
+/* Reads the value of one option; false (after a diagnostic) if bad. The
+ * value is kept as text and checked here, against a scratch config, by the
+ * command line's own parser: lesson_opt_apply() sets it the same way. */
 static bool option_value(lp_t *p, lesson_opt_t *o, tok_t v)
 {
     const char *s = p->line + v.at;
     const char *name = opt_names[o->id];
-    const char *const *names = enum_of(o->id);
-    if (names) {
-        int i = lp_lookup(s, v.len, names, count_names(names));
-        if (i >= 0) {
-            o->i = i;
-            return true;
-        }
-        char *all = list_names(names);
-        const char *guess = lp_suggest(s, v.len, names, count_names(names));
-        lp_err(p, v.at, v.len, "%s: expected %s, not '%.*s'%s%s%s", name, all, (int)v.len, s,
-               guess ? " (did you mean '" : "", guess ? guess : "", guess ? "'?)" : "");
-        free(all);
-        return false;
+    if (o->id == LO_JOBS && tok_is(p, v, "files")) { /* a lesson's word for -1 */
+        o->s = tok_dup(p, v);
+        return true;
     }
-    switch (o->id) {
-    case LO_WORKERS:
-        if (lp_int(s, v.len, &o->i) && o->i >= 1 && o->i <= POOL_MAX_WORKERS)
-            return true;
-        lp_err(p, v.at, v.len, "workers: expected a whole number from 1 to %d", POOL_MAX_WORKERS);
+    /* dir="my dir": a path may hold blanks; other values never do. */
+    o->s = o->id == LO_DIR && s[0] == '"' ? tok_unquote(p, v) : tok_dup(p, v);
+    if (!o->s)
         return false;
-    case LO_JOBS:
-        if (tok_is(p, v, "files")) {
-            o->i = -1;
-            return true;
-        }
-        /* fall through */
-    case LO_JOBS_CAP:
-    case LO_RESULTS_CAP:
-    case LO_SEED:
-        if (lp_int(s, v.len, &o->i) && (o->id == LO_SEED || o->i <= POOL_MAX_JOBS))
-            return true;
-        lp_err(p, v.at, v.len, "%s: expected a whole number%s", name,
-               o->id == LO_JOBS ? " (or `files`: one job per file of dir)" : o->id == LO_SEED ? "" : " from 0 to 10000000");
-        return false;
-    case LO_DURATION:
-        if (parse_spec(s, v.len, &o->dur))
-            return true;
-        lp_err(p, v.at, v.len, "duration: expected 1s, 250ms, uniform:100ms..1s or exp:200ms");
-        return false;
-    case LO_INTERVAL:
-    case LO_TIMEOUT:
-    case LO_CANCEL_AFTER:
-    case LO_RATE:
-        if (lp_duration(s, v.len, &o->i))
-            return true;
-        lp_err(p, v.at, v.len, "%s: expected a duration such as 250ms or 1s", name);
-        return false;
-    case LO_FAIL:
-        if (lp_real(s, v.len, &o->d) && o->d <= 1)
-            return true;
-        lp_err(p, v.at, v.len, "fail: expected a share between 0 and 1, e.g. 0.2");
-        return false;
-    case LO_SPEED:
-        if (lp_real(s, v.len, &o->d) && o->d >= 0.05 && o->d <= 1000)
-            return true;
-        lp_err(p, v.at, v.len, "speed: expected a number between 0.05 and 1000");
-        return false;
-    case LO_DIR:
-        o->s = s[0] == '"' ? tok_unquote(p, v) : tok_dup(p, v);
-        return o->s != NULL;
-    default:
-        return false;
-    }
+    /* Zeroed, not pool_config_default(): setting one option reads nothing
+     * else of cfg, and the parser stays free of the engine (fuzz target). */
+    pool_config_t scratch = { 0 };
+    char why[256];
+    if (cli_set_run_option(name, o->s, &scratch, why, sizeof why) == 0)
+        return true;
+    const char *const *names = cli_run_option_choices(name);
+    const char *guess = names ? lp_suggest(s, v.len, names, count_names(names)) : NULL;
+    lp_err(p, v.at, v.len, "%s: %s%s%s%s%s", name, why,
+           o->id == LO_JOBS ? " (or `files`: one job per file of dir)" : "", guess ? " (did you mean '" : "",
+           guess ? guess : "", guess ? "'?)" : "");
+    free(o->s);
+    o->s = NULL;
+    return false;
 }
 
 void lp_options(lp_t *p, lesson_action_t *a)
