@@ -322,6 +322,7 @@ static int apply_config(int id, const value_t *v, pool_config_t *cfg)
     case 'j': return parse_int(v, 0, POOL_MAX_JOBS, &cfg->jobs);
     case 'd': {
         duration_spec_t d; /* filled in part on failure: cfg keeps its own */
+        memset(&d, 0, sizeof d); /* padding too: configs compare byte for byte */
         if (cli_parse_duration(v->arg, &d) != 0)
             return bad(v, "a duration like 1s, 250ms, uniform:100ms..1s or exp:200ms");
         cfg->duration = d;

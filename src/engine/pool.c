@@ -102,21 +102,21 @@ struct pool {
 
 void pool_config_default(pool_config_t *cfg)
 {
-    *cfg = (pool_config_t){
-        .workers = 3,
-        .jobs = 9,
-        .kind = JOB_SLEEP,
-        .duration = { DUR_FIXED, 1000000000, 0 },
-        .jobs_cap = 100,
-        .results_cap = 100,
-        .collect = COLLECT_COUNT,
-        .producer = PRODUCER_UPFRONT,
-        .interval = 100000000,
-        .seed = 1,
-        .speed = 1.0,
-        .worker_form = WORKER_SELECT,
-        .history = 1000000,
-    };
+    /* Every byte set, padding included, so configs compare with memcmp. */
+    memset(cfg, 0, sizeof *cfg);
+    cfg->workers = 3;
+    cfg->jobs = 9;
+    cfg->kind = JOB_SLEEP;
+    cfg->duration = (duration_spec_t){ DUR_FIXED, 1000000000, 0 };
+    cfg->jobs_cap = 100;
+    cfg->results_cap = 100;
+    cfg->collect = COLLECT_COUNT;
+    cfg->producer = PRODUCER_UPFRONT;
+    cfg->interval = 100000000;
+    cfg->seed = 1;
+    cfg->speed = 1.0;
+    cfg->worker_form = WORKER_SELECT;
+    cfg->history = 1000000;
 }
 
 static bool fail_with(char *err, size_t errlen, const char *msg)
