@@ -78,12 +78,12 @@ grep -q -- " echo " "$tmp.stty" || fail "echo is off after quitting"
 printf '%s\n' 'title: Pausing' 'summary: S' 'code:' 'for j := range jobs { // @recv' 'end' 'step 1: Pause' \
     'configure workers=1 jobs=2 duration=100ms worker-form=range' 'start' 'run for 150ms' 'pause' \
     'run until finished' 'expect results == 2' 'expect finished' > "$tmp.pause.lesson"
-tmx send-keys -t les "$POOLVIZ lesson '$tmp.pause.lesson'; echo EXITED \$?" Enter
+tmx send-keys -t les "$POOLVIZ lesson '$tmp.pause.lesson'; echo EXITED-PAUSE \$?" Enter
 expect "Press n to begin"
 press n "press n to go on"
 tmx capture-pane -p -t les | grep -q "claims held" && fail "the step went past its pause"
 tmx capture-pane -p -t les | grep -q "paused" || fail "the run is not paused at the pause"
 press n "claims held"
-press q "EXITED 0"
+press q "EXITED-PAUSE 0"
 echo "ok 1 - $test_name"
 echo "$results_2"
