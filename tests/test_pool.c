@@ -385,13 +385,16 @@ static void assert_near(double got, double want, double rel)
         fail_msg("got %.6g, want %.6g within %.2g%%", got, want, rel * 100);
 }
 
-static const model_actor_t *worker_of(const model_t *m, int index)
+/* The actor of that role (and index, for workers), or NULL. */
+static const model_actor_t *actor_with(const model_t *m, pool_role_t role, int index)
 {
     for (int i = 0; i < m->n_actors; i++)
-        if (m->actors[i].known && m->actors[i].role == ROLE_WORKER && m->actors[i].index == index)
+        if (m->actors[i].known && m->actors[i].role == role && m->actors[i].index == index)
             return &m->actors[i];
     return NULL;
 }
+
+static const model_actor_t *worker_of(const model_t *m, int index) { return actor_with(m, ROLE_WORKER, index); }
 
 /* A clean run: every planned job collected exactly once, value 2 * id. */
 static void assert_all_collected(const model_t *m, rec_t *r, int64_t n)
@@ -477,8 +480,7 @@ static void test_collect_count_gets_every_result(void **state)
     assert_all_collected(m, r, 9);
     /* main counts to N: results is never closed, there is no closer */
     assert_false(m->objects[m->results_obj].closed);
-    for (int i = 0; i < m->n_actors; i++)
-        assert_false(m->actors[i].known && m->actors[i].role == ROLE_CLOSER);
+    assert_null(actor_with(m, ROLE_CLOSER, 0));
     assert_int_equal(pool_exit_status(p), 0);
     assert_null(pool_failure(p));
     done(p, r, m);
@@ -495,11 +497,9 @@ static void test_collect_waitgroup_closes_results_after_the_workers(void **state
     assert_all_collected(m, r, 9);
     assert_true(m->objects[m->results_obj].closed);
     assert_int_equal(m->wg_counter, 0);
-    bool closer = false;
-    for (int i = 0; i < m->n_actors; i++)
-        if (m->actors[i].known && m->actors[i].role == ROLE_CLOSER)
-            closer = m->actors[i].exited;
-    assert_true(closer);
+    const model_actor_t *closer = actor_with(m, ROLE_CLOSER, 0);
+    assert_non_null(closer);
+    assert_true(closer->exited);
     assert_true(r->kinds[PE_WG_WAIT] >= 1);
     done(p, r, m);
 }
