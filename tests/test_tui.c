@@ -479,6 +479,10 @@ static void test_rewind_title(void **state)
     char *text = render(&v, 24, 80);
     assert_contains(text, "< rewind 12/80");
     assert_contains(text, "<-/-> move through history");
+    /* The help line's right end says q quit; the rewind text does not again. */
+    const char *q = strstr(text, "q quit");
+    assert_non_null(q);
+    assert_null(strstr(q + 1, "q quit"));
     free(text);
     sim_free(s);
 }

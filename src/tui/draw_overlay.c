@@ -57,7 +57,7 @@ static const struct {
     {HELP_REPLAY, "w W j c x r  change a live run: a recording cannot change"},
     {HELP_PLAIN, "PgUp PgDn  scroll the workers when they do not all fit"},
     {HELP_LESSON, "PgUp PgDn  scroll the narration (the workers, in the pool)"},
-    {HELP_ALWAYS, "q          quit (Ctrl-C too)"},
+    {HELP_ALWAYS, "q  Esc     quit (Ctrl-C too) / hide the deadlock or panic report"},
     {HELP_ALWAYS, ""},
     {HELP_ALWAYS, "Workers:  working (with a progress bar)   waiting for a job"},
     {HELP_ALWAYS, "          blocked sending (its result)    waiting for a tick"},

@@ -155,28 +155,60 @@ static const char *key_text(const theme_t *t, const key_help_t *k)
     return t->utf8 && strcmp(k->key, "<-/->") == 0 ? "←/→" : k->key;
 }
 
+/* Whether every key shown fits with its word in cols columns. */
+static bool keys_fit_with_words(const view_t *v, int cols)
+{
+    int need = -2;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (key_shown(v, &keys[i]))
+            need += text_width(key_text(v->theme, &keys[i])) + 1 + text_width(keys[i].what) + 2;
+    return need <= cols;
+}
+
+/* The keys with their words; where they do not all fit (80 columns), the
+ * keys that change the run go as letters alone ("w/W j c x r run"), so
+ * every key is on the line and ? says what each does. */
+static void draw_keys(WINDOW *w, const view_t *v, int y, int x, int end)
+{
+    const theme_t *t = v->theme;
+    bool words = keys_fit_with_words(v, end - x);
+    bool grouped = false;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const key_help_t *k = &keys[i];
+        if (!key_shown(v, k))
+            continue;
+        const char *text = key_text(t, k);
+        bool alone = !words && k->when == K_FREE;
+        int need = text_width(text) + (alone ? (grouped ? 1 : 0) : 1 + text_width(k->what));
+        if (x + need > end)
+            break;
+        if (alone) {
+            if (grouped)
+                x += put(w, y, x, 1, A_NORMAL, " ");
+            x += put(w, y, x, end - x, t->attr[TA_KEY], text);
+            grouped = true;
+            continue;
+        }
+        x += put(w, y, x, need, t->attr[TA_KEY], text);
+        x += putf(w, y, x, end - x, t->attr[TA_DIM], " %s", k->what);
+        x += put(w, y, x, end - x, A_NORMAL, "  ");
+    }
+    if (grouped)
+        put(w, y, x, end - x, t->attr[TA_DIM], " run");
+}
+
 void draw_help_line(WINDOW *w, const model_t *m, const view_t *v, rect_t r)
 {
     const theme_t *t = v->theme;
     (void)m;
     int x = r.x + 1, end = r.x + r.w - 1 - 15; /* "q quit  ? help" stay */
-    if (v->notice) {
+    if (v->notice)
         put(w, r.y, x, end - x, t->attr[TA_PAUSED], v->notice);
-    } else if (v->rewinding) {
-        put(w, r.y, x, end - x, A_NORMAL, t->utf8 ? "←/→ move through history   space back to live   q quit"
-                                        : "<-/-> move through history   space back to live   q quit");
-    } else {
-        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-            if (!key_shown(v, &keys[i]))
-                continue;
-            int need = text_width(key_text(t, &keys[i])) + 1 + text_width(keys[i].what);
-            if (x + need > end)
-                break;
-            x += put(w, r.y, x, need, t->attr[TA_KEY], key_text(t, &keys[i]));
-            x += putf(w, r.y, x, end - x, t->attr[TA_DIM], " %s", keys[i].what);
-            x += put(w, r.y, x, end - x, A_NORMAL, "  ");
-        }
-    }
+    else if (v->rewinding)
+        put(w, r.y, x, end - x, A_NORMAL, t->utf8 ? "←/→ move through history   space back to live"
+                                                  : "<-/-> move through history   space back to live");
+    else
+        draw_keys(w, v, r.y, x, end);
     int hx = r.x + r.w - 15;
     hx += put(w, r.y, hx, 1, t->attr[TA_KEY], "q");
     hx += put(w, r.y, hx, 8, t->attr[TA_DIM], " quit  ");
