@@ -29,6 +29,7 @@
 #include "tui/evlog.h"
 #include "tui/layout.h"
 #include "tui/lesson_view.h"
+#include "tui/menu.h"
 #include "lesson/lesson.h"
 #include "tui/player.h"
 #include "tui/timeline.h"
@@ -366,6 +367,7 @@ static view_t view_of(const sim_t *s, const theme_t *t)
 }
 
 typedef struct {
+    const char *title; /* instead of the short one */
     bool utf8, help;
     bool replay; /* a paused replay at 2x: its own clock, no keys that change the run */
     const lesson_state_t *lesson; /* the lesson screen */
@@ -380,6 +382,8 @@ static char *render_look(sim_cfg_t c, int rows, int cols, look_t look)
     theme_plain(&t, look.utf8);
     view_t v = view_of(s, &t);
     v.help = look.help;
+    if (look.title)
+        v.title = look.title;
     if (look.replay) {
         v.source = VIEW_REPLAY;
         v.title = "replay of run.jsonl";
@@ -465,18 +469,29 @@ static void test_utf8(void **state)
     golden_look(three, 24, 80, (look_t){.utf8 = true}, "w3_utf8_80x24");
 }
 
-/* A rewound view: read-only, says where in the history it is. */
-static void test_rewind_title(void **state)
+/* The three-worker run at 80x24, rewound to pos of len (title NULL: the
+ * short one). */
+static char *render_rewound(const char *title, size_t pos, size_t len)
 {
-    (void)state;
     sim_t *s = sim_run(three);
     theme_t t;
     theme_plain(&t, false);
     view_t v = view_of(s, &t);
+    if (title)
+        v.title = title;
     v.rewinding = true;
-    v.rewind_pos = 12;
-    v.rewind_len = 80;
+    v.rewind_pos = pos;
+    v.rewind_len = len;
     char *text = render(&v, 24, 80);
+    sim_free(s);
+    return text;
+}
+
+/* A rewound view: read-only, says where in the history it is. */
+static void test_rewind_title(void **state)
+{
+    (void)state;
+    char *text = render_rewound(NULL, 12, 80);
     assert_contains(text, "< rewind 12/80");
     assert_contains(text, "<-/-> move through history");
     /* The help line's right end says q quit; the rewind text does not again. */
@@ -484,7 +499,64 @@ static void test_rewind_title(void **state)
     assert_non_null(q);
     assert_null(strstr(q + 1, "q quit"));
     free(text);
-    sim_free(s);
+}
+
+/* The title `poolviz play` gives the default experiment: at 80 columns it
+ * gives way, so the state, clock and speed always show whole. */
+static const char default_title[] = "default experiment: 3 workers, 9 jobs of 1 s";
+
+static void test_default_title(void **state)
+{
+    (void)state;
+    golden_look(three, 24, 80, (look_t){.title = default_title}, "default_title_80x24");
+    /* Rewinding a long history needs more of the line: still all there. */
+    char *text = render_rewound(default_title, 999999, 1000000);
+    assert_contains(text, "< rewind 999999/1000000   t 1.40 s   speed 1x\n");
+    assert_contains(text, " poolviz  default experiment: 3~  < rewind");
+    free(text);
+}
+
+/* Text that does not fit is cut at a word, with an ellipsis. */
+static void test_elide(void **state)
+{
+    (void)state;
+    theme_t t;
+    theme_plain(&t, true);
+    WINDOW *pad = newpad(1, 40);
+    assert_non_null(pad);
+    char line[64];
+    static const struct {
+        int width;
+        const char *text, *want;
+    } cases[] = {
+        {40, "collected 260 of 500, 18 failed", "collected 260 of 500, 18 failed"},
+        {30, "collected 260 of 500, 18 failed", "collected 260 of 500, 18~"},
+        {24, "collected 260 of 500, 18 failed", "collected 260 of 500~"},
+        {8, "unbreakable-word", "unbreak~"},
+    };
+    theme_plain(&t, false);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        werase(pad);
+        int n = put_fit(pad, 0, 0, cases[i].width, A_NORMAL, cases[i].text, &t);
+        mvwinnstr(pad, 0, 0, line, 40);
+        size_t len = strlen(line);
+        while (len > 0 && line[len - 1] == ' ')
+            line[--len] = '\0';
+        assert_string_equal(line, cases[i].want);
+        assert_int_equal(n, (int)strlen(cases[i].want));
+    }
+    delwin(pad);
+    /* The menu's lines too, at its narrowest. */
+    menu_item_t items[] = {{"01-long", "a lesson whose title is far too long for the menu at eighty columns", false},
+                           {"free play", "3 workers, 9 one-second jobs; every key works", false}};
+    WINDOW *menu = newpad(24, 80);
+    assert_non_null(menu);
+    draw_menu(menu, &t, items, 2, 0, NULL, 24, 80);
+    mvwinnstr(menu, 5, 0, line, 80);
+    assert_contains(line, "far too long for the menu at~");
+    mvwinnstr(menu, 6, 0, line, 80);
+    assert_contains(line, "9 one-second jobs; every key works");
+    delwin(menu);
 }
 
 /* A replay: its own clock and speed, and no keys that change the run. */
@@ -855,6 +927,8 @@ int main(void)
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_rewind_title),
         cmocka_unit_test(test_replay_screen),
+        cmocka_unit_test(test_default_title),
+        cmocka_unit_test(test_elide),
         cmocka_unit_test(test_player_clock),
         cmocka_unit_test(test_player_pause_step),
         cmocka_unit_test(test_lesson_80x24),

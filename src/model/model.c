@@ -523,8 +523,10 @@ void model_apply(model_t *m, const pevent_t *ev)
     m->real_now = ev->real_ns;
     if (m->died && !after_death((pevent_kind_t)ev->kind))
         return;
-    if (ev->kind == PE_DEADLOCK || ev->kind == PE_PANIC)
+    if (ev->kind == PE_DEADLOCK || ev->kind == PE_PANIC) {
         m->died = true;
+        m->died_at = m->now;
+    }
     if (!apply_run(m, ev))
         apply_actor(m, actor_of(m, ev->actor), ev);
 }

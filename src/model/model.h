@@ -92,6 +92,7 @@ typedef struct {
     bool paused;
     bool started, ended;
     bool died;                  /* a deadlock or panic: the picture is frozen there */
+    int64_t died_at;            /* virtual ns of that deadlock or panic */
     pool_outcome_t outcome;
 
     int64_t jobs_planned;       /* N, including jobs added live */

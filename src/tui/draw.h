@@ -94,6 +94,9 @@ typedef struct {
 /* Writes at most maxw columns of s at (y, x), clipped to the window; returns
  * the columns written. Glyphs are one column each. */
 int put(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s);
+/* The same, but text that does not fit is cut at a word boundary and ends
+ * with the theme's ellipsis ("18 failed" becomes "18…", never "18 faile"). */
+int put_fit(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s, const theme_t *t);
 int putf(WINDOW *w, int y, int x, int maxw, attr_t a, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Repeats a glyph n times. */
 void put_repeat(WINDOW *w, int y, int x, int n, attr_t a, const char *glyph);

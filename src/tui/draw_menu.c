@@ -29,7 +29,7 @@ void draw_menu(WINDOW *w, const theme_t *t, const menu_item_t *items, int n, int
         char key[40];
         snprintf(key, sizeof key, "%s %-16s", on ? t->play : " ", items[i].name);
         int kx = put(w, y, x, width, a, key);
-        put(w, y, x + kx + 1, width - kx - 1, items[i].broken ? (a | t->attr[TA_DIM]) : a, items[i].title);
+        put_fit(w, y, x + kx + 1, width - kx - 1, items[i].broken ? (a | t->attr[TA_DIM]) : a, items[i].title, t);
     }
     if (notice)
         put(w, rows - 2, x, width, t->attr[TA_PAUSED], notice);

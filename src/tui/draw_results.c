@@ -18,13 +18,19 @@ void draw_results(WINDOW *w, const model_t *m, const theme_t *t, rect_t r)
         chan_draw_blocked(w, y++, x, width, m, m->results_obj, t);
     if (y >= bottom)
         return;
+    /* The counts, each part whole or cut at a word with an ellipsis. */
+    char part[3][48];
+    attr_t part_attr[3] = {t->attr[TA_GOOD], t->attr[TA_ERROR], t->attr[TA_DIM]};
+    snprintf(part[0], sizeof part[0], "collected %" PRId64 " of %" PRId64, m->results_collected, m->jobs_planned);
+    snprintf(part[1], sizeof part[1], m->jobs_failed ? ", %" PRId64 " failed" : "", m->jobs_failed);
+    snprintf(part[2], sizeof part[2], m->jobs_cancelled ? ", %" PRId64 " cancelled" : "", m->jobs_cancelled);
     int col = x;
-    col += putf(w, y, col, width, t->attr[TA_GOOD], "collected %" PRId64, m->results_collected);
-    col += putf(w, y, col, x + width - col, A_NORMAL, " of %" PRId64, m->jobs_planned);
-    if (m->jobs_failed)
-        col += putf(w, y, col, x + width - col, t->attr[TA_ERROR], ", %" PRId64 " failed", m->jobs_failed);
-    if (m->jobs_cancelled)
-        putf(w, y, col, x + width - col, t->attr[TA_DIM], ", %" PRId64 " cancelled", m->jobs_cancelled);
+    for (int i = 0; i < 3 && col < x + width; i++) {
+        int room = x + width - col, need = text_width(part[i]);
+        col += put_fit(w, y, col, room, part_attr[i], part[i], t);
+        if (need > room)
+            break;
+    }
     y++;
     /* The latest results, newest first, as job:value; wrapped. */
     col = x;

@@ -37,19 +37,27 @@ static const char *run_state(const model_t *m, const view_t *v, attr_t *a, const
     return v->source == VIEW_REPLAY ? "replaying" : "running";
 }
 
+/* The clock shown: the view's (it runs on while a job sleeps) unless the
+ * model is ahead, and the moment of death after a deadlock or panic (the
+ * unwinding after it takes time the program never had). */
+static int64_t shown_now(const model_t *m, const view_t *v)
+{
+    if (m->died)
+        return m->died_at;
+    return v->now > m->now ? v->now : m->now;
+}
+
 void draw_title(WINDOW *w, const model_t *m, const view_t *v, rect_t r)
 {
     const theme_t *t = v->theme;
     int x = r.x + 1;
     x += put(w, r.y, x, r.w, t->attr[TA_TITLE], "poolviz");
-    if (v->title)
-        x += putf(w, r.y, x, r.x + r.w - x, A_NORMAL, "  %s", v->title);
-    /* Right side: state, clock, speed. */
+    /* Right side: state, clock, speed; always whole, the title gives way. */
     attr_t sa;
     const char *glyph;
     const char *state = run_state(m, v, &sa, &glyph);
     char clock[32], right[96], where[48] = "";
-    fmt_duration(clock, sizeof clock, v->now > m->now ? v->now : m->now);
+    fmt_duration(clock, sizeof clock, shown_now(m, v));
     if (v->rewinding)
         snprintf(where, sizeof where, " %zu/%zu", v->rewind_pos, v->rewind_len);
     snprintf(right, sizeof right, "%s %s%s", glyph, state, where);
@@ -57,6 +65,10 @@ void draw_title(WINDOW *w, const model_t *m, const view_t *v, rect_t r)
     snprintf(tail, sizeof tail, "   t %s   speed %gx ", clock, v->speed);
     int rw = text_width(right) + text_width(tail);
     int rx = r.x + r.w - rw;
+    if (v->title && rx - x > 4) {
+        x += put(w, r.y, x, 2, A_NORMAL, "  ");
+        put_fit(w, r.y, x, rx - x - 2, A_NORMAL, v->title, t);
+    }
     if (rx < x + 2)
         rx = x + 2;
     rx += put(w, r.y, rx, r.x + r.w - rx, sa, right);
@@ -111,7 +123,7 @@ void draw_status(WINDOW *w, const model_t *m, const view_t *v, rect_t r)
     snprintf(tput, sizeof tput, "%.2f results/s", model_throughput(m));
     /* While it runs, how long so far; once over, how long it took (to the
      * last result), each beside the ideal makespan. */
-    fmt_duration(mk, sizeof mk, m->ended ? model_makespan(m) : (v->now > m->now ? v->now : m->now));
+    fmt_duration(mk, sizeof mk, m->ended ? model_makespan(m) : shown_now(m, v));
     fmt_duration(ideal, sizeof ideal, m->ideal_makespan);
     snprintf(span, sizeof span, "%s %s, ideal %s", m->ended ? "took" : "elapsed", mk, ideal);
     snprintf(done, sizeof done, "done %" PRId64 "/%" PRId64, m->results_collected, m->jobs_planned);

@@ -89,6 +89,27 @@ int put(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s)
     return n < maxw ? n : maxw;
 }
 
+int put_fit(WINDOW *w, int y, int x, int maxw, attr_t a, const char *s, const theme_t *t)
+{
+    if (text_width(s) <= maxw)
+        return put(w, y, x, maxw, a, s);
+    int room = maxw - text_width(t->ellipsis);
+    if (room <= 0)
+        return 0;
+    size_t cut = prefix_bytes(s, room);
+    /* Back to the last word boundary, and past the blanks and commas before it. */
+    size_t at = cut;
+    while (at > 0 && s[at] != ' ')
+        at--;
+    while (at > 0 && (s[at - 1] == ' ' || s[at - 1] == ',' || s[at - 1] == ':'))
+        at--;
+    if (at > 0)
+        cut = at;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%.*s%s", (int)cut, s, t->ellipsis);
+    return put(w, y, x, maxw, a, buf);
+}
+
 int putf(WINDOW *w, int y, int x, int maxw, attr_t a, const char *fmt, ...)
 {
     char buf[512];

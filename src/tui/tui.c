@@ -286,7 +286,7 @@ int tui_menu(int argc, char **argv)
     m.items = xcalloc((size_t)m.n, sizeof *m.items);
     for (size_t i = 0; i < m.n_lessons; i++)
         m.items[i] = (menu_item_t){m.lessons[i].name, m.lessons[i].title, m.lessons[i].broken};
-    m.items[m.n - 1] = (menu_item_t){"free play", "3 workers, 9 one-second jobs: every key of poolviz play", false};
+    m.items[m.n - 1] = (menu_item_t){"free play", "3 workers, 9 one-second jobs; every key works", false};
     char err[256] = "";
     int rc = 0;
     if (term_init(&m.theme, err, sizeof err) != 0) {
