@@ -185,6 +185,17 @@ static void deadlock(sim_t *s)
                  "goroutine 3 [select (results)]: worker 2\n"
                  "goroutine 4 [select (results)]: worker 3";
     emit(s, (pevent_t){.kind = PE_DEADLOCK});
+    /* Then the runtime unwinds, as the engine's does, 30 ms later: every
+     * parked goroutine is aborted, calls wg.Done() and exits. */
+    s->t += 30 * MS;
+    for (int k = 1; k <= s->c.workers; k++) {
+        uint16_t a = worker_actor(k);
+        emit(s, (pevent_t){.kind = PE_ABORT, .actor = a, .obj = RESULTS});
+        emit(s, (pevent_t){.kind = PE_WG_ADD, .actor = a, .obj = WG, .value = --s->wg, .aux = -1});
+        emit(s, (pevent_t){.kind = PE_GOR_EXIT, .actor = a});
+    }
+    emit(s, (pevent_t){.kind = PE_ABORT, .actor = MAIN, .obj = WG});
+    emit(s, (pevent_t){.kind = PE_GOR_EXIT, .actor = MAIN});
     emit(s, (pevent_t){.kind = PE_RUN_END, .err = OUTCOME_DEADLOCK});
 }
 
@@ -440,12 +451,35 @@ SIZES(three, w3)
 SIZES(sixteen, w16)
 SIZES(many, w200)
 
+static const sim_cfg_t stuck_three = {.workers = 3, .jobs = 9, .jobs_cap = 100, .results_cap = 2, .stop = 60 * SEC,
+                                      .wait_before_drain = true};
+
 static void test_deadlock_80x24(void **state)
 {
     (void)state;
-    sim_cfg_t c = {.workers = 3, .jobs = 9, .jobs_cap = 100, .results_cap = 2, .stop = 60 * SEC,
-                   .wait_before_drain = true};
-    golden_case(c, 24, 80, "deadlock_80x24");
+    golden_case(stuck_three, 24, 80, "deadlock_80x24");
+}
+
+/* After the deadlock the view stays at that moment: the unwinding that
+ * follows (aborts, wg.Done(), exits) is neither in the panes, nor in the
+ * log, nor on the clock. */
+static void test_deadlock_frozen(void **state)
+{
+    (void)state;
+    sim_t *s = sim_run(stuck_three);
+    theme_t t;
+    theme_plain(&t, false);
+    view_t v = view_of(s, &t);
+    v.hide_failure = true;
+    char *text = render(&v, 40, 120);
+    assert_contains(text, "# deadlock   t 2.00 s");
+    assert_contains(text, "WaitGroup 3, Wait() blocked");
+    assert_contains(text, "worker 3  stuck on results");
+    assert_null(strstr(text, "exited"));
+    assert_null(strstr(text, "counter 2"));
+    assert_null(strstr(text, "aborted"));
+    free(text);
+    sim_free(s);
 }
 
 static void test_too_small(void **state)
@@ -922,6 +956,7 @@ int main(void)
         cmocka_unit_test(test_w200_120x40),
         cmocka_unit_test(test_w200_200x60),
         cmocka_unit_test(test_deadlock_80x24),
+        cmocka_unit_test(test_deadlock_frozen),
         cmocka_unit_test(test_too_small),
         cmocka_unit_test(test_help_overlay),
         cmocka_unit_test(test_utf8),

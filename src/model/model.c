@@ -509,7 +509,7 @@ static void apply_actor(model_t *m, model_actor_t *a, const pevent_t *ev)
  * aborted, calls wg.Done() and exits. None of that is the program's doing,
  * so the picture stays as it was when the run died - who was stuck where -
  * and only the run's own bookkeeping still applies. */
-static bool after_death(pevent_kind_t kind)
+bool model_counts_after_death(pevent_kind_t kind)
 {
     return kind == PE_RUN_END || kind == PE_NOTE || kind == PE_SPEED || kind == PE_PAUSE ||
            kind == PE_HISTORY_TRIMMED;
@@ -521,7 +521,7 @@ void model_apply(model_t *m, const pevent_t *ev)
     if (ev->virt_ns > m->now)
         m->now = ev->virt_ns;
     m->real_now = ev->real_ns;
-    if (m->died && !after_death((pevent_kind_t)ev->kind))
+    if (m->died && !model_counts_after_death((pevent_kind_t)ev->kind))
         return;
     if (ev->kind == PE_DEADLOCK || ev->kind == PE_PANIC) {
         m->died = true;
@@ -560,9 +560,14 @@ void model_copy(model_t *dst, const model_t *src)
 
 /* ---- derived figures ---- */
 
+/* Where the run's time ends for its figures: now, or when it died (the
+ * unwinding after a death is not the program's time). */
+static int64_t model_end(const model_t *m) { return m->died ? m->died_at : m->now; }
+
+
 int64_t model_makespan(const model_t *m)
 {
-    int64_t end = m->results_collected > 0 ? m->last_result_at : m->now;
+    int64_t end = m->results_collected > 0 ? m->last_result_at : model_end(m);
     return end > m->run_start_at ? end - m->run_start_at : 0;
 }
 
@@ -577,7 +582,7 @@ double model_utilization(const model_t *m, int actor)
     const model_actor_t *a = actor_c(m, actor);
     if (!a)
         return 0;
-    int64_t end = a->exited ? a->exited_at : m->now;
+    int64_t end = a->exited ? a->exited_at : model_end(m);
     int64_t span = elapsed(a->started_at, end);
     if (span == 0)
         return 0;

@@ -148,6 +148,11 @@ void model_copy(model_t *dst, const model_t *src);
  * actor still queues the job). */
 void model_apply(model_t *m, const pevent_t *ev);
 
+/* Whether an event of this kind still changes a model after a deadlock or
+ * panic (the run's bookkeeping); the rest is the runtime unwinding, which
+ * the program never did, so views leave it out too. */
+bool model_counts_after_death(pevent_kind_t kind);
+
 /* The i-th element of a fifo, 0 = the oldest (the next to be received). */
 int64_t model_fifo_at(const model_fifo_t *f, size_t i);
 

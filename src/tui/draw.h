@@ -134,6 +134,11 @@ int workers_of(const model_t *m, int *ids);
 /* How many workers m has (what the layouts size the panes for). */
 int workers_count(const model_t *m);
 
+/* The virtual time a frame shows: the view's (it runs on while a job
+ * sleeps) unless the model is ahead, and the moment of death after a
+ * deadlock or panic (the unwinding after it takes time the program never had). */
+int64_t view_now(const view_t *v);
+
 /* The whole screen, sized rows x cols, into w (screen.c). */
 void screen_draw(WINDOW *w, const view_t *v, int rows, int cols);
 

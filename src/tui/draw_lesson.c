@@ -527,11 +527,11 @@ void lesson_screen_draw(WINDOW *w, const view_t *v, const lesson_state_t *ls, in
     if (o.has_queue)
         draw_queue(w, m, t, o.queue);
     if (o.has_band) {
-        draw_workers(w, m, t, o.workers, v->worker_scroll, v->now);
+        draw_workers(w, m, t, o.workers, v->worker_scroll, view_now(v));
         draw_results(w, m, t, o.results);
     }
     if (o.has_timeline)
-        draw_timeline(w, m, v->tl, t, o.timeline, o.lanes, v->now);
+        draw_timeline(w, m, v->tl, t, o.timeline, o.lanes, view_now(v));
     if (o.has_log)
         draw_log(w, m, v->log, t, o.log);
     draw_code(w, o.code, t, ls->l, m, failed && !v->rewinding);

@@ -37,16 +37,6 @@ static const char *run_state(const model_t *m, const view_t *v, attr_t *a, const
     return v->source == VIEW_REPLAY ? "replaying" : "running";
 }
 
-/* The clock shown: the view's (it runs on while a job sleeps) unless the
- * model is ahead, and the moment of death after a deadlock or panic (the
- * unwinding after it takes time the program never had). */
-static int64_t shown_now(const model_t *m, const view_t *v)
-{
-    if (m->died)
-        return m->died_at;
-    return v->now > m->now ? v->now : m->now;
-}
-
 void draw_title(WINDOW *w, const model_t *m, const view_t *v, rect_t r)
 {
     const theme_t *t = v->theme;
@@ -57,7 +47,7 @@ void draw_title(WINDOW *w, const model_t *m, const view_t *v, rect_t r)
     const char *glyph;
     const char *state = run_state(m, v, &sa, &glyph);
     char clock[32], right[96], where[48] = "";
-    fmt_duration(clock, sizeof clock, shown_now(m, v));
+    fmt_duration(clock, sizeof clock, view_now(v));
     if (v->rewinding)
         snprintf(where, sizeof where, " %zu/%zu", v->rewind_pos, v->rewind_len);
     snprintf(right, sizeof right, "%s %s%s", glyph, state, where);
@@ -123,7 +113,7 @@ void draw_status(WINDOW *w, const model_t *m, const view_t *v, rect_t r)
     snprintf(tput, sizeof tput, "%.2f results/s", model_throughput(m));
     /* While it runs, how long so far; once over, how long it took (to the
      * last result), each beside the ideal makespan. */
-    fmt_duration(mk, sizeof mk, m->ended ? model_makespan(m) : shown_now(m, v));
+    fmt_duration(mk, sizeof mk, m->ended ? model_makespan(m) : view_now(v));
     fmt_duration(ideal, sizeof ideal, m->ideal_makespan);
     snprintf(span, sizeof span, "%s %s, ideal %s", m->ended ? "took" : "elapsed", mk, ideal);
     snprintf(done, sizeof done, "done %" PRId64 "/%" PRId64, m->results_collected, m->jobs_planned);

@@ -169,6 +169,14 @@ void fmt_duration(char *buf, size_t len, int64_t ns)
         snprintf(buf, len, "%d h %02d m", (int)(s / 3600), (int)(s / 60) % 60);
 }
 
+int64_t view_now(const view_t *v)
+{
+    const model_t *m = v->m;
+    if (m->died)
+        return m->died_at;
+    return v->now > m->now ? v->now : m->now;
+}
+
 int workers_of(const model_t *m, int *ids)
 {
     int n = 0;

@@ -18,6 +18,7 @@
 typedef struct {
     char lines[EVLOG_LINES][EVLOG_WIDTH];
     size_t head, len;
+    bool died; /* past a deadlock or panic: only the run's bookkeeping is told */
 } evlog_t;
 
 void evlog_reset(evlog_t *l);

@@ -34,6 +34,7 @@ void timeline_reset(timeline_t *t)
     t->added = 0;
     t->n_lanes = 0;
     t->now = 0;
+    t->died = false;
     memset(t->lane_of, 0, MODEL_MAX_ACTORS * sizeof *t->lane_of);
     memset(t->open, 0, (MODEL_MAX_ACTORS + 1) * sizeof *t->open);
 }
@@ -102,6 +103,13 @@ static void end_run(timeline_t *t, int64_t at)
 
 void timeline_apply(timeline_t *t, const pevent_t *ev)
 {
+    if (t->died)
+        return; /* what unwinding does after a death is not the program's */
+    if (ev->kind == PE_DEADLOCK || ev->kind == PE_PANIC) {
+        /* The jobs in hand at that moment never end. */
+        t->died = true;
+        end_run(t, ev->virt_ns > t->now ? ev->virt_ns : t->now);
+    }
     if (ev->virt_ns > t->now)
         t->now = ev->virt_ns;
     int lane = lane_of(t, ev->actor);

@@ -32,6 +32,7 @@ typedef struct {
     int64_t *open;      /* by lane: the number (from `added`) + 1 of its running span, 0 none */
     int n_lanes;        /* the highest worker index seen */
     int64_t now;        /* virtual ns of the latest event */
+    bool died;          /* past a deadlock or panic: the picture stays as it was */
 } timeline_t;
 
 void timeline_init(timeline_t *t);
