@@ -135,24 +135,60 @@ static void draw_grid(WINDOW *w, rect_t r, const model_t *m, const int *ids, int
     draw_legend(w, r.y + r.h - 1, r, t);
 }
 
+/* How many workers are in each state, "2 working, 1 waiting", in at most
+ * room columns (the states that do not fit are left out). Stuck ones count
+ * as stuck, whatever they were doing when the run died. */
+static void state_summary(char *buf, size_t len, int room, const model_t *m, const int *ids, int n)
+{
+    enum { WORKING, WAITING, IDLE, BLOCKED, STUCK, EXITED, KINDS };
+    static const char *const word[KINDS] = {"working", "waiting", "idle", "blocked", "stuck", "exited"};
+    int count[KINDS] = {0};
+    for (int i = 0; i < n; i++) {
+        const model_actor_t *a = &m->actors[ids[i]];
+        if (a->exited)
+            count[EXITED]++;
+        else if (stuck(m, a))
+            count[STUCK]++;
+        else if (a->state == WS_WORKING)
+            count[WORKING]++;
+        else if (a->state == WS_BLOCKED_SEND)
+            count[BLOCKED]++;
+        else if (a->state == WS_STARTING)
+            count[IDLE]++;
+        else
+            count[WAITING]++;
+    }
+    size_t at = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < KINDS; k++) {
+        if (!count[k])
+            continue;
+        char part[32];
+        snprintf(part, sizeof part, "%s%d %s", at ? ", " : "", count[k], word[k]);
+        if ((int)(at + strlen(part)) > room || at + strlen(part) >= len)
+            break;
+        at += (size_t)snprintf(buf + at, len - at, "%s", part);
+    }
+}
+
 void draw_workers(WINDOW *w, const model_t *m, const theme_t *t, rect_t r, int scroll, int64_t now)
 {
     int *ids = xmalloc(MODEL_MAX_ACTORS * sizeof *ids);
     int n = workers_of(m, ids);
-    int running = 0;
-    for (int i = 0; i < n; i++)
-        running += !m->actors[ids[i]].exited;
-    char right[64];
+    char right[96], summary[64], title[80];
     int fit = ((r.w - 1) / GRID_CELL) * (r.h - 2);
-    if (n <= r.h - 1)
+    bool list = n <= r.h - 1;
+    /* Room in the rule: "-- workers (...) ---- right --". */
+    if (list) {
         snprintf(right, sizeof right, "done  busy");
-    else if (n > fit)
-        snprintf(right, sizeof right, "%d running, PgUp/PgDn", running);
-    else
-        snprintf(right, sizeof right, "%d running", running);
-    char title[48];
-    snprintf(title, sizeof title, "workers (%d running)", running);
-    draw_rule(w, r, t, n <= r.h - 1 ? title : "workers", right);
+        state_summary(summary, sizeof summary, r.w - 16 - text_width(right) - 4, m, ids, n);
+        snprintf(title, sizeof title, summary[0] ? "workers (%s)" : "workers", summary);
+    } else {
+        state_summary(summary, sizeof summary, r.w - 16 - (n > fit ? 11 : 0), m, ids, n);
+        snprintf(right, sizeof right, "%s%s", summary, n > fit ? ", PgUp/PgDn" : "");
+        snprintf(title, sizeof title, "workers");
+    }
+    draw_rule(w, r, t, title, right);
     if (n == 0)
         put(w, r.y + 1, r.x + 1, r.w - 1, t->attr[TA_DIM], "no worker started yet");
     else if (n <= r.h - 1) {
