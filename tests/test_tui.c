@@ -605,6 +605,91 @@ static void test_replay_screen(void **state)
     free(help);
 }
 
+/* ---- scrolling ---- */
+
+/* The workers in the grid of a screen, by the "w12" of each cell, marked in
+ * seen[]; returns how many cells. */
+static int grid_workers(const char *text, rect_t r, bool *seen, int max)
+{
+    int cells = 0, row = 0;
+    for (const char *line = text; *line; row++) {
+        const char *nl = strchr(line, '\n');
+        if (row > r.y && row < r.y + r.h - 1) {
+            for (const char *p = line; p < line + r.w && p < nl; p++) {
+                int k;
+                if ((p == line || p[-1] == ' ') && sscanf(p, "w%d", &k) == 1 && k >= 1 && k <= max) {
+                    assert_false(seen[k]); /* never twice on a page */
+                    seen[k] = true;
+                    cells++;
+                }
+            }
+        }
+        line = nl + 1;
+    }
+    return cells;
+}
+
+/* Paging by what is shown reaches every worker, each once a page, and the
+ * last page is full; the offset never runs past it. */
+static void test_worker_pages(void **state)
+{
+    (void)state;
+    sim_t *s = sim_run(many);
+    theme_t t;
+    theme_plain(&t, false);
+    view_t v = view_of(s, &t);
+    layout_t l;
+    layout_compute(&l, 24, 80, 200);
+    int page = workers_per_page(l.workers, 200);
+    assert_int_equal(page, 18);
+    bool ever[201] = {false};
+    for (int first = 0;; first += page) {
+        v.worker_scroll = first;
+        char *text = render(&v, 24, 80);
+        bool seen[201] = {false};
+        assert_int_equal(grid_workers(text, l.workers, seen, 200), page);
+        int from = workers_first_shown(l.workers, 200, first);
+        for (int k = 1; k <= 200; k++) {
+            assert_int_equal(seen[k], k > from && k <= from + page);
+            ever[k] |= seen[k];
+        }
+        free(text);
+        if (from != first)
+            break; /* the last page */
+    }
+    for (int k = 1; k <= 200; k++)
+        assert_true(ever[k]);
+    assert_int_equal(workers_first_shown(l.workers, 200, 100000), 200 - page);
+    v.worker_scroll = 100000;
+    char *text = render(&v, 24, 80);
+    assert_contains(text, "workers 183-200 of 200");
+    free(text);
+    sim_free(s);
+}
+
+/* The timeline's lanes scroll with the workers: 16 workers at 80x24 have
+ * two lanes, and every lane can be brought into view. */
+static void test_lane_scroll(void **state)
+{
+    (void)state;
+    sim_t *s = sim_run(sixteen);
+    theme_t t;
+    theme_plain(&t, false);
+    view_t v = view_of(s, &t);
+    v.worker_scroll = 2;
+    char *text = render(&v, 24, 80);
+    assert_contains(text, "lanes 3-4 of 16");
+    assert_contains(text, "\n w3 ");
+    assert_contains(text, "\n w4 ");
+    assert_null(strstr(text, "\n w1 "));
+    free(text);
+    v.worker_scroll = 99;
+    text = render(&v, 24, 80);
+    assert_contains(text, "lanes 15-16 of 16");
+    free(text);
+    sim_free(s);
+}
+
 /* ---- the replay player ---- */
 
 /* A small recording: worker 1 does job 1 from 1 s to 3 s. */
@@ -964,6 +1049,8 @@ int main(void)
         cmocka_unit_test(test_replay_screen),
         cmocka_unit_test(test_default_title),
         cmocka_unit_test(test_elide),
+        cmocka_unit_test(test_worker_pages),
+        cmocka_unit_test(test_lane_scroll),
         cmocka_unit_test(test_player_clock),
         cmocka_unit_test(test_player_pause_step),
         cmocka_unit_test(test_lesson_80x24),

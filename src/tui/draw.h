@@ -83,7 +83,7 @@ typedef struct {
     bool exhausted;          /* a replay at the end of a recording cut short */
     bool rewinding;          /* showing history, read-only */
     size_t rewind_pos, rewind_len;
-    int worker_scroll;       /* first worker shown when they do not all fit */
+    int worker_scroll;       /* first worker (and timeline lane) shown, from 0, when they do not all fit */
     bool help;               /* the help overlay */
     bool hide_failure;       /* the failure overlay dismissed */
     bool lesson;             /* a lesson drives the run: its keys, not the run's controls */
@@ -117,9 +117,17 @@ void draw_queue(WINDOW *w, const model_t *m, const theme_t *t, rect_t r);
 /* now: the virtual time shown, which runs on between events (a sleeping
  * job emits none); progress bars and running spans follow it. */
 void draw_workers(WINDOW *w, const model_t *m, const theme_t *t, rect_t r, int scroll, int64_t now);
+/* Paging the workers: how many of n the pane r shows at once, and which is
+ * the first shown (from 0) for a scroll offset (the last page is full). */
+int workers_per_page(rect_t r, int n);
+int workers_first_shown(rect_t r, int n, int first);
 void draw_results(WINDOW *w, const model_t *m, const theme_t *t, rect_t r);
+/* lanes: how many fit; scroll: the first worker shown (from 0), as the
+ * workers pane has it, so both scroll together. */
 void draw_timeline(WINDOW *w, const model_t *m, const timeline_t *tl, const theme_t *t, rect_t r, int lanes,
-                   int64_t now);
+                   int scroll, int64_t now);
+/* The first lane (from 1) shown for a scroll offset. */
+int timeline_first_lane(const timeline_t *tl, int lanes, int scroll);
 void draw_log(WINDOW *w, const model_t *m, const evlog_t *log, const theme_t *t, rect_t r);
 void draw_help_line(WINDOW *w, const model_t *m, const view_t *v, rect_t r);
 /* The keys; a replay's leaves out those that change a run. */

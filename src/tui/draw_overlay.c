@@ -55,7 +55,7 @@ static const struct {
     {HELP_LIVE, "x          cancel the context (ctx.Done() closes)"},
     {HELP_LIVE, "r          restart the run from the beginning"},
     {HELP_REPLAY, "w W j c x r  change a live run: a recording cannot change"},
-    {HELP_PLAIN, "PgUp PgDn  scroll the workers when they do not all fit"},
+    {HELP_PLAIN, "PgUp PgDn  scroll the workers and timeline lanes (up/down: by one)"},
     {HELP_LESSON, "PgUp PgDn  scroll the narration (the workers, in the pool)"},
     {HELP_ALWAYS, "q  Esc     quit (Ctrl-C too) / hide the deadlock or panic report"},
     {HELP_ALWAYS, ""},

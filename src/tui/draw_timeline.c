@@ -60,12 +60,20 @@ static void draw_span(WINDOW *w, int y, int x0, int cols, int64_t per_col, const
         put(w, y, x0 + (int)c1 - 1, 1, s->how == SPAN_RUNNING ? a : t->attr[TA_ERROR], marks[s->how]);
 }
 
+int timeline_first_lane(const timeline_t *tl, int lanes, int scroll)
+{
+    int last = tl->n_lanes - lanes + 1;
+    int first = scroll + 1;
+    return first > last ? (last > 1 ? last : 1) : first < 1 ? 1 : first;
+}
+
 void draw_timeline(WINDOW *w, const model_t *m, const timeline_t *tl, const theme_t *t, rect_t r, int lanes,
-                   int64_t now)
+                   int scroll, int64_t now)
 {
     int n_lanes = tl->n_lanes;
     if (lanes > n_lanes)
         lanes = n_lanes;
+    int first = timeline_first_lane(tl, lanes, scroll), last = first + lanes - 1;
     char label[16];
     snprintf(label, sizeof label, "w%d", n_lanes > 0 ? n_lanes : 1);
     int label_w = text_width(label) + 1;
@@ -79,20 +87,20 @@ void draw_timeline(WINDOW *w, const model_t *m, const timeline_t *tl, const them
     char right[96], scale[32];
     fmt_tick(scale, sizeof scale, per_col);
     if (n_lanes > lanes)
-        snprintf(right, sizeof right, "lanes 1-%d of %d, 1 column = %s", lanes, n_lanes, scale);
+        snprintf(right, sizeof right, "lanes %d-%d of %d, 1 column = %s", first, last, n_lanes, scale);
     else
         snprintf(right, sizeof right, "1 column = %s", scale);
     draw_rule(w, r, t, "timeline", right);
     if (cols <= 0)
         return;
-    for (int lane = 1; lane <= lanes; lane++)
-        putf(w, r.y + lane, r.x + 1, label_w, t->attr[TA_DIM], "w%d", lane);
+    for (int lane = first; lane <= last; lane++)
+        putf(w, r.y + 1 + lane - first, r.x + 1, label_w, t->attr[TA_DIM], "w%d", lane);
     for (size_t i = 0;; i++) {
         const tl_span_t *s = timeline_span(tl, i);
         if (!s)
             break;
-        if (s->lane >= 1 && s->lane <= lanes)
-            draw_span(w, r.y + s->lane, x0, cols, per_col, s, now, t);
+        if (s->lane >= first && s->lane <= last)
+            draw_span(w, r.y + 1 + s->lane - first, x0, cols, per_col, s, now, t);
     }
     /* The axis: a label every round number of seconds that leaves room. */
     int axis_y = r.y + r.h - 1;

@@ -113,24 +113,29 @@ static void draw_legend(WINDOW *w, int y, rect_t r, const theme_t *t)
     }
 }
 
-/* Rows of the grid; the last cell shown says how many follow. */
-static void draw_grid(WINDOW *w, rect_t r, const model_t *m, const int *ids, int n, int scroll, const theme_t *t)
+int workers_per_page(rect_t r, int n)
+{
+    if (n <= r.h - 1)
+        return n; /* a row each */
+    int per_row = (r.w - 1) / GRID_CELL > 0 ? (r.w - 1) / GRID_CELL : 1;
+    int fit = per_row * (r.h - 2); /* heading, legend */
+    return n < fit ? n : fit;
+}
+
+int workers_first_shown(rect_t r, int n, int first)
+{
+    int last_page = n - workers_per_page(r, n);
+    return first > last_page ? last_page : first < 0 ? 0 : first;
+}
+
+/* The grid: a page of workers from the first shown, row by row. */
+static void draw_grid(WINDOW *w, rect_t r, const model_t *m, const int *ids, int n, int first, const theme_t *t)
 {
     int per_row = (r.w - 1) / GRID_CELL > 0 ? (r.w - 1) / GRID_CELL : 1;
-    int rows = r.h - 2; /* heading, legend */
-    int fit = per_row * rows;
-    if (scroll > n - fit)
-        scroll = n - fit;
-    if (scroll < 0)
-        scroll = 0;
-    scroll -= scroll % per_row;
-    for (int k = 0; k < fit && scroll + k < n; k++) {
+    int page = workers_per_page(r, n);
+    for (int k = 0; k < page; k++) {
         int y = r.y + 1 + k / per_row, x = r.x + 1 + (k % per_row) * GRID_CELL;
-        if (k == fit - 1 && scroll + k + 1 < n) {
-            putf(w, y, x, GRID_CELL, t->attr[TA_DIM], "+%d more", n - scroll - k);
-            break;
-        }
-        draw_cell(w, y, x, m, ids[scroll + k], t);
+        draw_cell(w, y, x, m, ids[first + k], t);
     }
     draw_legend(w, r.y + r.h - 1, r, t);
 }
@@ -176,17 +181,22 @@ void draw_workers(WINDOW *w, const model_t *m, const theme_t *t, rect_t r, int s
     int *ids = xmalloc(MODEL_MAX_ACTORS * sizeof *ids);
     int n = workers_of(m, ids);
     char right[96], summary[64], title[80];
-    int fit = ((r.w - 1) / GRID_CELL) * (r.h - 2);
     bool list = n <= r.h - 1;
+    int page = workers_per_page(r, n), first = workers_first_shown(r, n, scroll);
     /* Room in the rule: "-- workers (...) ---- right --". */
     if (list) {
         snprintf(right, sizeof right, "done  busy");
         state_summary(summary, sizeof summary, r.w - 16 - text_width(right) - 4, m, ids, n);
         snprintf(title, sizeof title, summary[0] ? "workers (%s)" : "workers", summary);
+    } else if (page < n) {
+        /* Paged: which ones show, of how many. */
+        snprintf(title, sizeof title, "workers %d-%d of %d", first + 1, first + page, n);
+        state_summary(summary, sizeof summary, r.w - text_width(title) - 10, m, ids, n);
+        snprintf(right, sizeof right, "%s", summary);
     } else {
-        state_summary(summary, sizeof summary, r.w - 16 - (n > fit ? 11 : 0), m, ids, n);
-        snprintf(right, sizeof right, "%s%s", summary, n > fit ? ", PgUp/PgDn" : "");
         snprintf(title, sizeof title, "workers");
+        state_summary(summary, sizeof summary, r.w - 16, m, ids, n);
+        snprintf(right, sizeof right, "%s", summary);
     }
     draw_rule(w, r, t, title, right);
     if (n == 0)
@@ -199,7 +209,7 @@ void draw_workers(WINDOW *w, const model_t *m, const theme_t *t, rect_t r, int s
         for (int i = 0; i < n; i++)
             draw_row(w, r.y + 1 + i, r, m, ids[i], name_w, t, now);
     } else {
-        draw_grid(w, r, m, ids, n, scroll, t);
+        draw_grid(w, r, m, ids, n, first, t);
     }
     free(ids);
 }

@@ -288,6 +288,27 @@ static void control(ui_t *u, source_ctl_t ctl)
     notice(u, "restarted");
 }
 
+/* Scrolls the workers pane and the timeline's lanes together, by pages
+ * (a page of whichever of them does not show every worker: the grid's if
+ * it pages, else the timeline's) and lines (one worker), never past the
+ * last page. */
+static void scroll_workers(ui_t *u, int pages, int lines)
+{
+    layout_t l;
+    int n = workers_count(&u->view);
+    layout_compute(&l, LINES, COLS, n);
+    if (l.too_small)
+        return;
+    int per_page = workers_per_page(l.workers, n);
+    int lanes = l.lanes < u->tl.n_lanes ? l.lanes : u->tl.n_lanes;
+    int page = per_page < n ? per_page : lanes;
+    int last = n - per_page > u->tl.n_lanes - lanes ? n - per_page : u->tl.n_lanes - lanes;
+    int first = u->scroll + pages * page + lines;
+    u->scroll = first > last ? last : first;
+    if (u->scroll < 0)
+        u->scroll = 0;
+}
+
 /* ---- a lesson's keys ---- */
 
 /* Runs step `step` (replay: from the lesson's start, as stepper.h says). */
@@ -418,8 +439,10 @@ static void on_key(ui_t *u, int key)
         if (u->rewinding)
             rewind_to(u, SIZE_MAX);
         break;
-    case KEY_NPAGE: u->scroll += 20; break;
-    case KEY_PPAGE: u->scroll = u->scroll > 20 ? u->scroll - 20 : 0; break;
+    case KEY_NPAGE: scroll_workers(u, 1, 0); break;
+    case KEY_PPAGE: scroll_workers(u, -1, 0); break;
+    case KEY_DOWN: scroll_workers(u, 0, 1); break;
+    case KEY_UP: scroll_workers(u, 0, -1); break;
     case 'w': control(u, CTL_ADD_WORKER); break;
     case 'W': control(u, CTL_RETIRE_WORKER); break;
     case 'j': control(u, CTL_ADD_JOBS); break;
