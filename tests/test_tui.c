@@ -605,6 +605,34 @@ static void test_replay_screen(void **state)
     free(help);
 }
 
+/* Retiring the last worker leaves the ideal makespan, and so the
+ * timeline's scale, as they were; the status says no worker is left. */
+static void test_no_workers_left(void **state)
+{
+    (void)state;
+    sim_t *s = sim_run(one);
+    theme_t t;
+    theme_plain(&t, false);
+    view_t v = view_of(s, &t);
+    char *before = render(&v, 24, 80);
+    assert_contains(before, "ideal 3.00 s");
+    emit(s, (pevent_t){.kind = PE_PLAN, .job = 3, .value = 0, .aux = 0});
+    assert_int_equal(s->m.ideal_makespan, 3 * SEC);
+    char *after = render(&v, 24, 80);
+    assert_contains(after, "elapsed 1.50 s, no workers");
+    assert_null(strstr(after, "ideal 0"));
+    /* The same scale: the timeline's heading and axis are unchanged. */
+    const char *tl_before = strstr(before, "-- timeline"), *tl_after = strstr(after, "-- timeline");
+    assert_non_null(tl_before);
+    assert_non_null(tl_after);
+    const char *log_before = strstr(tl_before, "-- events");
+    assert_non_null(log_before);
+    assert_memory_equal(tl_before, tl_after, (size_t)(log_before - tl_before));
+    free(before);
+    free(after);
+    sim_free(s);
+}
+
 /* ---- scrolling ---- */
 
 /* The workers in the grid of a screen, by the "w12" of each cell, marked in
@@ -1049,6 +1077,7 @@ int main(void)
         cmocka_unit_test(test_replay_screen),
         cmocka_unit_test(test_default_title),
         cmocka_unit_test(test_elide),
+        cmocka_unit_test(test_no_workers_left),
         cmocka_unit_test(test_worker_pages),
         cmocka_unit_test(test_lane_scroll),
         cmocka_unit_test(test_player_clock),

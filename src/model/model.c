@@ -407,7 +407,10 @@ static void plan(model_t *m, const pevent_t *ev)
 {
     m->jobs_planned = ev->job;
     m->workers_planned = clamp_int(ev->value);
-    m->ideal_makespan = ev->aux;
+    /* With no worker left nothing would ever finish: the last real ideal
+     * stays (views say there are no workers). */
+    if (m->workers_planned > 0)
+        m->ideal_makespan = ev->aux;
 }
 
 static void note(model_t *m, const pevent_t *ev)

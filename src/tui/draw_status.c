@@ -115,7 +115,10 @@ void draw_status(WINDOW *w, const model_t *m, const view_t *v, rect_t r)
      * last result), each beside the ideal makespan. */
     fmt_duration(mk, sizeof mk, m->ended ? model_makespan(m) : view_now(v));
     fmt_duration(ideal, sizeof ideal, m->ideal_makespan);
-    snprintf(span, sizeof span, "%s %s, ideal %s", m->ended ? "took" : "elapsed", mk, ideal);
+    if (m->started && m->workers_planned == 0)
+        snprintf(span, sizeof span, "%s %s, no workers", m->ended ? "took" : "elapsed", mk);
+    else
+        snprintf(span, sizeof span, "%s %s, ideal %s", m->ended ? "took" : "elapsed", mk, ideal);
     snprintf(done, sizeof done, "done %" PRId64 "/%" PRId64, m->results_collected, m->jobs_planned);
     int x = r.x + 1, end = r.x + r.w - 1;
     x += item(w, r.y, x, end, t, true, A_NORMAL, wg);
