@@ -486,6 +486,19 @@ static void test_too_small(void **state)
 {
     (void)state;
     golden_case(three, 20, 60, "small_60x20");
+    /* Narrower than the message: short lines, each whole. */
+    sim_t *s = sim_run(three);
+    theme_t t;
+    theme_plain(&t, false);
+    view_t v = view_of(s, &t);
+    char *text = render(&v, 5, 30);
+    assert_string_equal(text, "     poolviz needs 80x24\n"
+                              "        (this is 30x5)\n"
+                              "        make it larger\n"
+                              "          or press q\n"
+                              "\n");
+    free(text);
+    sim_free(s);
 }
 
 static void test_help_overlay(void **state)

@@ -3,8 +3,10 @@
 # pane (its own server socket, a fixed 120x40 xterm-256color), driven with
 # send-keys and read with capture-pane.
 #   1. `poolviz play`: start, pause, step, add a worker, close jobs, cancel,
-#      rewind, resize below the minimum and back, quit, Ctrl-C; then the
-#      shell in the pane must have its terminal back (icanon, echo).
+#      rewind, resize below the minimum and back, quit; resizes repaint the
+#      whole screen; Ctrl-C, SIGTERM, SIGHUP and a crash (SIGSEGV) end it
+#      with 128 + the signal; after each the shell in the pane must have
+#      its terminal back (icanon, echo, keypad mode off).
 #   2. `poolviz replay`: a run recorded with `poolviz run --format jsonl`,
 #      played back: pause, step one event, a refused control, quit.
 # Mistakes on the command line or in the file (3) are said before the
@@ -23,7 +25,7 @@ log="$tmp.stty"
 rec="$tmp.jsonl"
 session=e2e
 . "$(dirname "$0")/tmuxlib.sh"
-cleanup() { tmx kill-server >/dev/null 2>&1; rm -f "$log" "$rec" "$tmp.bad.jsonl" "$tmp.err"; }
+cleanup() { tmx kill-server >/dev/null 2>&1; rm -f "$log" "$rec" "$tmp.bad.jsonl" "$tmp.err" "$tmp.before" "$tmp.pid"; }
 trap cleanup EXIT INT TERM
 
 test_name="live view end to end"
@@ -84,22 +86,62 @@ expect "needs at least 80x24"
 tmx resize-window -t e2e -x 120 -y 40
 expect "jobs channel"
 
-# The shell in the pane must have its line discipline back.
+# The shell in the pane must have its line discipline back, and the
+# terminal must have left keypad mode (the arrows send plain sequences).
 tty_sane() {
     tmx send-keys -t e2e "stty -a > '$log'; echo STTY-$1" Enter
     expect "STTY-$1"
     grep -q -- " icanon" "$log" || fail "icanon is off after $1"
     grep -q -- " echo " "$log" || fail "echo is off after $1"
+    [ "$(tmx display -p -t e2e '#{keypad_flag}#{keypad_cursor_flag}')" = 00 ] || fail "keypad mode left on after $1"
 }
 
 press "q" "EXITED 0"
 tty_sane quit
 
-# Ctrl-C restores the terminal too.
+# After a resize every cell is repainted: the screen equals a fresh draw of
+# the same (finished, so still) frame, which Ctrl-L forces.
+same_after_repaint() {
+    tmx capture-pane -p -t e2e > "$tmp.before"
+    tmx send-keys -t e2e C-l
+    i=0
+    until tmx capture-pane -p -t e2e | cmp -s - "$tmp.before"; do
+        i=$((i + 1))
+        [ $i -lt 20 ] || fail "$1: the screen after the resize is not a fresh draw: $(tmx capture-pane -p -t e2e | diff "$tmp.before" - | head -n 20)"
+        sleep 0.05
+    done
+}
+tmx send-keys -t e2e "clear; $play --speed 100; echo EXITED \$?" Enter
+expect "finished"
+tmx resize-window -t e2e -x 80 -y 24
+expect "speed 100x"
+tmx resize-window -t e2e -x 120 -y 40
+expect "3 workers, 9 jobs   "
+same_after_repaint "80x24 and back to 120x40"
+tmx resize-window -t e2e -x 100 -y 23
+expect "needs at least 80x24"
+tmx resize-window -t e2e -x 30 -y 5
+expect "(this is 30x5)"
+same_after_repaint "100x23 to 30x5"
+tmx resize-window -t e2e -x 120 -y 40
+expect "jobs channel"
+press "q" "EXITED 0"
+
+# Signals: the terminal back, and 128 + the signal as the exit status.
+# The view's pid comes from the shell that execs it.
 tmx send-keys -t e2e "$play --jobs 1000; echo EXITED-INT \$?" Enter
 expect "running"
-press C-c "EXITED-INT [0-9]" # not the command line, which says EXITED-INT $?
+press C-c "EXITED-INT 130"
 tty_sane ctrl-c
+for sig in TERM:143 HUP:129 SEGV:139; do
+    name=${sig%%:*} status=${sig#*:}
+    rm -f "$tmp.pid"
+    tmx send-keys -t e2e "clear; sh -c 'echo \$\$ > $tmp.pid; exec $play --jobs 1000'; echo EXITED-$name \$?" Enter
+    expect "running"
+    kill -s "$name" "$(cat "$tmp.pid")"
+    expect "EXITED-$name $status"
+    tty_sane "SIG$name"
+done
 echo "ok 1 - $test_name"
 
 # ---- 2 ----

@@ -132,8 +132,17 @@ void draw_too_small(WINDOW *w, const theme_t *t, int rows, int cols)
     snprintf(line, sizeof line, "poolviz needs at least %dx%d (this is %dx%d).", LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, cols,
              rows);
     const char *hint = "Make the terminal larger, or press q to quit.";
-    int y = rows / 2 - 1;
-    int x1 = (cols - text_width(line)) / 2, x2 = (cols - text_width(hint)) / 2;
-    put(w, y, x1 > 0 ? x1 : 0, cols, t->attr[TA_TITLE], line);
-    put(w, y + 1, x2 > 0 ? x2 : 0, cols, A_NORMAL, hint);
+    char need[32], size[32];
+    snprintf(need, sizeof need, "poolviz needs %dx%d", LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS);
+    snprintf(size, sizeof size, "(this is %dx%d)", cols, rows);
+    /* Two lines where they fit, else four short ones: never cut mid-word. */
+    const char *wide[] = {line, hint}, *narrow[] = {need, size, "make it larger", "or press q"};
+    bool fits = text_width(line) <= cols && text_width(hint) <= cols;
+    const char **text = fits ? wide : narrow;
+    int n = fits ? 2 : 4;
+    int y = rows / 2 - n / 2;
+    for (int i = 0; i < n; i++) {
+        int x = (cols - text_width(text[i])) / 2;
+        put_fit(w, y + i, x > 0 ? x : 0, cols, i == 0 ? t->attr[TA_TITLE] : A_NORMAL, text[i], t);
+    }
 }

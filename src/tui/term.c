@@ -33,10 +33,11 @@ static SCREEN *screen;
 static int pipe_fd[2] = {-1, -1};
 static struct termios saved_tty;
 static bool have_tty;
-static char reset_seq[256]; /* leave the alternate screen, show the cursor, plain text */
+static char reset_seq[256]; /* leave the alternate screen and keypad mode, show the cursor, plain text */
 static size_t reset_len;
 static struct sigaction old_handled[COUNT(handled)], old_fatal[COUNT(fatal)];
 static bool atexit_done;
+static int quit_signal; /* the last signal that asked to quit, 0 none */
 
 int term_check(char *err, size_t len)
 {
@@ -222,6 +223,7 @@ int term_init(theme_t *theme, char *err, size_t len)
     }
     reset_len = 0;
     add_reset("rmcup");
+    add_reset("rmkx"); /* keypad(stdscr) put the terminal in keypad mode */
     add_reset("cnorm");
     add_reset("sgr0");
     active = 1;
@@ -267,14 +269,24 @@ int term_take_signals(void)
     unsigned char b[32];
     ssize_t n;
     while ((n = read(pipe_fd[0], b, sizeof b)) > 0)
-        for (ssize_t i = 0; i < n; i++)
+        for (ssize_t i = 0; i < n; i++) {
             got |= b[i] == SIGWINCH ? TERM_SIG_RESIZE : TERM_SIG_QUIT;
+            if (b[i] != SIGWINCH)
+                quit_signal = b[i];
+        }
     return got;
 }
+
+int term_exit_status(void) { return quit_signal ? 128 + quit_signal : 0; }
+
+void term_repaint(void) { clearok(curscr, TRUE); }
 
 void term_resize(void)
 {
     struct winsize ws;
     if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
         resize_term(ws.ws_row, ws.ws_col);
+    /* The terminal reflowed or cut what was on it: curses' picture of the
+     * screen is wrong, so the next frame paints every cell. */
+    term_repaint();
 }

@@ -38,7 +38,14 @@ int term_signal_fd(void);
 typedef enum { TERM_SIG_NONE = 0, TERM_SIG_QUIT = 1, TERM_SIG_RESIZE = 2 } term_sig_t;
 /* Takes the pending signals: a mask of term_sig_t. */
 int term_take_signals(void);
-/* After a resize: the terminal's size into curses (from TIOCGWINSZ). */
+/* The exit status for a quit: 128 + the signal that asked for it (130 for
+ * Ctrl-C, 143 for SIGTERM, as a shell reports them), 0 for q. */
+int term_exit_status(void);
+/* The next refresh redraws the whole screen, whatever curses believes is
+ * on it (Ctrl-L). */
+void term_repaint(void);
+/* After a resize: the terminal's size into curses (from TIOCGWINSZ), and a
+ * whole repaint. */
 void term_resize(void);
 
 /* Resets the tty to how it was, with async-signal-safe calls only (a crash

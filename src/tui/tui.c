@@ -38,7 +38,8 @@ static void play_help(void)
            "--format, --trace and --quiet shape poolviz run's output and are refused\n"
            "here; record a run with 'poolviz run --format jsonl > FILE' and watch it\n"
            "with 'poolviz replay FILE'.\n"
-           "Exit status: 0, 64 for a usage error, 1 when the view cannot start.\n",
+           "Exit status: 0, 64 for a usage error, 1 when the view cannot start,\n"
+           "128 + the signal that ended it (130 for Ctrl-C, 143 for SIGTERM).\n",
            cli_run_options_help);
 }
 
@@ -88,7 +89,7 @@ int tui_play(int argc, char **argv)
         fprintf(stderr, "poolviz: %s\n", err);
         return 1;
     }
-    return 0;
+    return term_exit_status();
 }
 
 int tui_replay(const char *path)
@@ -100,7 +101,8 @@ int tui_replay(const char *path)
                "speed, the arrows rewind while paused, q quits. The recording cannot\n"
                "change: the keys that change a live run are refused.\n\n"
                "Exit status: 0, 65 when the file is not a recording (FILE:LINE:COL says\n"
-               "where), 1 when it cannot be read or the view cannot start.\n");
+               "where), 1 when it cannot be read or the view cannot start, 128 + the\n"
+               "signal that ended it (130 for Ctrl-C, 143 for SIGTERM).\n");
         return 0;
     }
     char err[512] = "";
@@ -125,7 +127,7 @@ int tui_replay(const char *path)
         fprintf(stderr, "poolviz: %s\n", err);
         return 1;
     }
-    return 0;
+    return term_exit_status();
 }
 
 /* ---- lessons ---- */
@@ -187,7 +189,8 @@ int tui_lesson(int argc, char **argv)
                "--check runs lessons headless and verifies every claim.\n"
                "Lessons are found as `poolviz lessons` lists them, or by path.\n"
                "Exit status: 0, 64 for a usage error or a lesson not found, 65 for a\n"
-               "lesson file with errors, 1 when the view cannot start.\n");
+               "lesson file with errors, 1 when the view cannot start, 128 + the signal\n"
+               "that ended it (130 for Ctrl-C, 143 for SIGTERM).\n");
         return 0;
     }
     if (argc != 2 || argv[1][0] == '-') {
@@ -211,7 +214,7 @@ int tui_lesson(int argc, char **argv)
         fprintf(stderr, "poolviz: %s\n", err);
     lesson_free(l);
     free(path);
-    return rc == 0 ? 0 : 1;
+    return rc == 0 ? term_exit_status() : 1;
 }
 
 /* ---- the menu ---- */
@@ -308,6 +311,7 @@ int tui_menu(int argc, char **argv)
                 menu_key(&m, key);
         }
         term_done();
+        rc = term_exit_status();
     }
     free(m.items);
     lesson_entries_free(m.lessons, m.n_lessons);

@@ -449,6 +449,7 @@ static void on_key(ui_t *u, int key)
     case 'c': control(u, CTL_CLOSE_JOBS); break;
     case 'x': control(u, CTL_CANCEL); break;
     case 'r': control(u, CTL_RESTART); break;
+    case 12: term_repaint(); break; /* Ctrl-L */
     case KEY_RESIZE: break; /* curses resized itself; the next frame relayouts */
     default: u->dirty = false; break;
     }
