@@ -806,6 +806,16 @@ static void test_player_pause_step(void **state)
     player_pause(p, false);
     assert_int_equal(player_advance(p, 2 * SEC), 2);
     assert_int_equal(player_step(p), 0); /* nothing left */
+    /* Played again from the start: nothing applied, the clock back, playing. */
+    player_pause(p, true);
+    player_restart(p);
+    assert_int_equal(p->pos, 0);
+    assert_int_equal(p->model.events, 0);
+    assert_false(p->model.ended);
+    assert_false(p->paused);
+    assert_int_equal(p->now, 0);
+    assert_int_equal(player_advance(p, 10 * SEC), 6);
+    assert_true(p->model.ended);
     player_free(p);
 }
 

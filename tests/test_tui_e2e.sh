@@ -8,7 +8,8 @@
 #      with 128 + the signal; after each the shell in the pane must have
 #      its terminal back (icanon, echo, keypad mode off).
 #   2. `poolviz replay`: a run recorded with `poolviz run --format jsonl`,
-#      played back: pause, step one event, a refused control, quit.
+#      played back: pause, step one event, a refused control, play it
+#      again once over, quit.
 # Mistakes on the command line or in the file (3) are said before the
 # terminal changes, so they need no terminal at all and run even without
 # tmux. Each expectation polls the screen a bounded number of times; no
@@ -164,6 +165,10 @@ after=$(events_shown)
 press "w" "replay: read-only"
 press "+" "speed 2x"
 press " " "run ended"
+# A finished replay plays again from the start.
+press "r" "restarted"
+expect "replaying"
+press " " "paused"
 press "q" "EXITED-REPLAY 0"
 tty_sane replay
 echo "ok 2 - $test_name"

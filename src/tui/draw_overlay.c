@@ -54,7 +54,8 @@ static const struct {
     {HELP_LIVE, "c          close the jobs channel (no more jobs)"},
     {HELP_LIVE, "x          cancel the context (ctx.Done() closes)"},
     {HELP_LIVE, "r          restart the run from the beginning"},
-    {HELP_REPLAY, "w W j c x r  change a live run: a recording cannot change"},
+    {HELP_REPLAY, "r          play the recording again from its start"},
+    {HELP_REPLAY, "w W j c x  change a live run: a recording cannot change"},
     {HELP_PLAIN, "PgUp PgDn  scroll the workers and timeline lanes (up/down: by one)"},
     {HELP_LESSON, "PgUp PgDn  scroll the narration (the workers, in the pool)"},
     {HELP_ALWAYS, "q  Esc     quit (Ctrl-C too) / hide the deadlock or panic report"},
@@ -102,12 +103,8 @@ void draw_failure_overlay(WINDOW *w, const model_t *m, const view_t *v, int rows
     int lines = 1;
     for (const char *p = text; *p; p++)
         lines += *p == '\n';
-    /* A replay cannot restart: its footer leaves the key out. */
-    const char *footer = v->source == VIEW_REPLAY
-                             ? (t->utf8 ? "← rewind to see how it got here   q quit   Esc hide"
-                                        : "<- rewind to see how it got here   q quit   Esc hide")
-                             : (t->utf8 ? "← rewind to see how it got here   r restart   q quit   Esc hide"
-                                        : "<- rewind to see how it got here   r restart   q quit   Esc hide");
+    const char *footer = t->utf8 ? "← rewind to see how it got here   r restart   q quit   Esc hide"
+                                 : "<- rewind to see how it got here   r restart   q quit   Esc hide";
     int bh = lines + 4, max_h = rows / 2;
     if (bh > max_h)
         bh = max_h;

@@ -129,12 +129,13 @@ void draw_status(WINDOW *w, const model_t *m, const view_t *v, rect_t r)
 }
 
 /* Which screens a key belongs on. */
-typedef enum { K_ALL, K_LESSON, K_FREE } key_when_t;
+typedef enum { K_ALL, K_LESSON, K_FREE, K_REPLAY } key_when_t;
 
 typedef struct {
     const char *key, *what;
     key_when_t when; /* K_LESSON: only in a lesson; K_FREE: changes the run, so
-                        not in a replay nor a lesson (whose run follows its script) */
+                        not in a replay nor a lesson (whose run follows its script);
+                        K_REPLAY: only in a replay */
 } key_help_t;
 
 static const key_help_t keys[] = {
@@ -142,6 +143,7 @@ static const key_help_t keys[] = {
     {"space", "pause", K_ALL},    {".", "step", K_ALL},        {"+/-", "speed", K_ALL},
     {"<-/->", "rewind", K_ALL},   {"w/W", "worker", K_FREE},   {"j", "jobs", K_FREE},
     {"c", "close", K_FREE},       {"x", "cancel", K_FREE},     {"r", "restart", K_FREE},
+    {"r", "play again", K_REPLAY},
 };
 
 static bool key_shown(const view_t *v, const key_help_t *k)
@@ -150,6 +152,7 @@ static bool key_shown(const view_t *v, const key_help_t *k)
     case K_ALL: return true;
     case K_LESSON: return v->lesson;
     case K_FREE: return v->source != VIEW_REPLAY && !v->lesson;
+    case K_REPLAY: return v->source == VIEW_REPLAY;
     }
     return true;
 }

@@ -56,6 +56,15 @@ size_t player_step(player_t *p)
     return 1;
 }
 
+void player_restart(player_t *p)
+{
+    model_done(&p->model);
+    model_init(&p->model);
+    p->pos = 0;
+    p->now = p->n ? p->events[0].virt_ns : 0;
+    p->paused = false;
+}
+
 void player_pause(player_t *p, bool paused) { p->paused = paused; }
 
 void player_set_speed(player_t *p, double speed)

@@ -41,6 +41,8 @@ size_t player_advance(player_t *p, int64_t real_ns);
 /* Pauses and applies exactly the next event (its time becomes the clock's).
  * Returns 1, or 0 at the end. */
 size_t player_step(player_t *p);
+/* Back to the start, nothing applied, playing (at the same speed). */
+void player_restart(player_t *p);
 void player_pause(player_t *p, bool paused);
 void player_set_speed(player_t *p, double speed);
 /* Every event applied. */

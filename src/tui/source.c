@@ -73,16 +73,19 @@ static int live_control(void *ud, source_ctl_t ctl)
     case CTL_ADD_JOBS: return pool_add_jobs(l->pool, SOURCE_ADD_JOBS);
     case CTL_CLOSE_JOBS: return pool_close_jobs(l->pool);
     case CTL_CANCEL: return pool_cancel(l->pool);
-    case CTL_RESTART: {
-        char err[256];
-        pool_free(l->pool);
-        l->pool = NULL;
-        /* The same configuration started before, so this fails only when
-         * the system does (no threads left). */
-        return live_start(l, err, sizeof err);
-    }
     }
     return -1;
+}
+
+static int live_restart(void *ud)
+{
+    live_t *l = ud;
+    char err[256];
+    pool_free(l->pool);
+    l->pool = NULL;
+    /* The same configuration started before, so this fails only when the
+     * system does (no threads left). */
+    return live_start(l, err, sizeof err);
 }
 
 static const source_ops_t live_ops = {
@@ -102,6 +105,7 @@ static const source_ops_t live_ops = {
     .speed = live_speed,
     .set_speed = live_set_speed,
     .control = live_control,
+    .restart = live_restart,
 };
 
 source_t source_live(const pool_config_t *cfg)
@@ -170,6 +174,14 @@ static void replay_pause(void *ud, bool paused)
     r->last_ns = mono_ns(); /* the time spent paused does not count */
 }
 
+static int replay_restart(void *ud)
+{
+    replay_t *r = ud;
+    player_restart(&r->player);
+    r->last_ns = mono_ns();
+    return 0;
+}
+
 static void replay_tick(void *ud)
 {
     replay_t *r = ud;
@@ -197,6 +209,7 @@ static const source_ops_t replay_ops = {
     .tick = replay_tick,
     .now = replay_now,
     .exhausted = replay_exhausted,
+    .restart = replay_restart,
 };
 
 source_t source_replay(pevent_t *events, size_t n)

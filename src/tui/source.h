@@ -20,9 +20,9 @@
 #include "model/model.h"
 #include "tui/draw.h"
 
-/* The controls that change a run (keys w W j c x r); j adds this many jobs. */
+/* The controls that change a run (keys w W j c x); j adds this many jobs. */
 #define SOURCE_ADD_JOBS 3
-typedef enum { CTL_ADD_WORKER, CTL_RETIRE_WORKER, CTL_ADD_JOBS, CTL_CLOSE_JOBS, CTL_CANCEL, CTL_RESTART } source_ctl_t;
+typedef enum { CTL_ADD_WORKER, CTL_RETIRE_WORKER, CTL_ADD_JOBS, CTL_CLOSE_JOBS, CTL_CANCEL } source_ctl_t;
 
 typedef struct {
     view_source_t kind;
@@ -64,9 +64,12 @@ typedef struct {
     bool (*exhausted)(void *ud);
 
     /* Changes the run: 0, or a negative CORE_E* code (the run says why in a
-     * PE_NOTE); CTL_RESTART's -1 means the run could not start again.
-     * NULL: read-only. */
+     * PE_NOTE). NULL: read-only. */
     int (*control)(void *ud, source_ctl_t ctl);
+    /* The run again from its beginning (key r): a live run starts anew, a
+     * replay plays the recording from its start. 0, or -1 when a live run
+     * could not start again. */
+    int (*restart)(void *ud);
 } source_ops_t;
 
 typedef struct {

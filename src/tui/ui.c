@@ -277,14 +277,18 @@ static void control(ui_t *u, source_ctl_t ctl)
     }
     if (!may_step(u))
         return;
-    int rc = u->ops->control(u->src.ud, ctl);
-    if (ctl != CTL_RESTART)
-        return; /* a refusal arrives as the run's own note, in the log */
-    if (rc != 0) {
+    u->ops->control(u->src.ud, ctl); /* a refusal arrives as the run's own note, in the log */
+}
+
+/* Key r: the run, or the recording, again from the start. */
+static void restart(ui_t *u)
+{
+    if (u->ops->restart(u->src.ud) != 0) {
         u->quit = true; /* the same run started before: only a broken system gets here */
         return;
     }
     reset_view(u);
+    u->scroll = 0;
     notice(u, "restarted");
 }
 
@@ -448,7 +452,7 @@ static void on_key(ui_t *u, int key)
     case 'j': control(u, CTL_ADD_JOBS); break;
     case 'c': control(u, CTL_CLOSE_JOBS); break;
     case 'x': control(u, CTL_CANCEL); break;
-    case 'r': control(u, CTL_RESTART); break;
+    case 'r': restart(u); break; /* a lesson's r is its own (lesson_key) */
     case 12: term_repaint(); break; /* Ctrl-L */
     case KEY_RESIZE: break; /* curses resized itself; the next frame relayouts */
     default: u->dirty = false; break;
