@@ -9,7 +9,7 @@
 #      its terminal back (icanon, echo, keypad mode off).
 #   2. `poolviz replay`: a run recorded with `poolviz run --format jsonl`,
 #      played back: pause, step one event, a refused control, play it
-#      again once over, quit.
+#      again once over, quit; a recorded deadlock's report.
 # Mistakes on the command line or in the file (3) are said before the
 # terminal changes, so they need no terminal at all and run even without
 # tmux. Each expectation polls the screen a bounded number of times; no
@@ -171,5 +171,20 @@ expect "replaying"
 press " " "paused"
 press "q" "EXITED-REPLAY 0"
 tty_sane replay
+
+# A recorded deadlock: Go's report with every blocked goroutine and what it
+# waits on, told by the model at the moment of death, and stuck workers.
+"$POOLVIZ" run --mistake forget-close --collect waitgroup --speed 1000 --format jsonl > "$rec" 2>/dev/null
+[ $? -eq 2 ] || fail "a deadlocked run did not exit 2"
+tmx send-keys -t e2e "clear; $POOLVIZ replay '$rec'; echo EXITED-REPLAY \$?" Enter
+expect "jobs channel"
+tmx send-keys -t e2e + + + + + +
+expect "all goroutines are asleep - deadlock!"
+expect "main \[chan receive (results)\]"
+expect "worker 3 \[select (jobs)\]"
+expect "closer \[sync.WaitGroup.Wait (wg)\]"
+expect "worker 2  stuck on jobs"
+expect "workers (3 stuck)"
+press "q" "EXITED-REPLAY 0"
 echo "ok 2 - $test_name"
 echo "$results_3"

@@ -9,6 +9,7 @@
 #include "core/xalloc.h"
 #include "tui/player.h"
 #include "tui/term.h"
+#include "views/describe.h"
 
 /* ---- a live run ---- */
 
@@ -120,6 +121,7 @@ source_t source_live(const pool_config_t *cfg)
 typedef struct {
     player_t player;
     int64_t last_ns; /* the real time the player's clock was last run to */
+    char failure[4096];
 } replay_t;
 
 static int64_t mono_ns(void)
@@ -157,14 +159,28 @@ static void replay_set_speed(void *ud, double speed) { player_set_speed(player_o
 static int64_t replay_now(void *ud) { return player_of(ud)->now; }
 static bool replay_exhausted(void *ud) { return player_at_end(player_of(ud)); }
 
-/* A recording keeps events, not Go's report: the first line of it. */
+/* A recording keeps events, not Go's report: the report as the model,
+ * frozen at the moment of death, tells it - Go's first line, then each
+ * goroutine that was blocked and on what. */
 static const char *replay_failure(void *ud)
 {
-    switch (player_of(ud)->model.outcome) {
-    case OUTCOME_DEADLOCK: return "fatal error: all goroutines are asleep - deadlock!";
-    case OUTCOME_PANIC: return "panic (the recording keeps no message: see the event log)";
-    default: return NULL;
+    replay_t *r = ud;
+    const model_t *m = &r->player.model;
+    const char *first = m->outcome == OUTCOME_DEADLOCK ? "fatal error: all goroutines are asleep - deadlock!"
+                        : m->outcome == OUTCOME_PANIC  ? "panic (the recording keeps no message: see the event log)"
+                                                       : NULL;
+    if (!first)
+        return NULL;
+    size_t at = (size_t)snprintf(r->failure, sizeof r->failure, "%s\n", first);
+    for (int id = 1; id < m->n_actors && at < sizeof r->failure; id++) {
+        const model_actor_t *a = &m->actors[id];
+        if (!a->known || !a->blocked || a->exited)
+            continue;
+        const char *obj = view_object_name(m, a->wait_obj);
+        at += (size_t)snprintf(r->failure + at, sizeof r->failure - at, "\n%s [%s%s%s%s]", a->name,
+                               pool_wait_name(a->wait), obj ? " (" : "", obj ? obj : "", obj ? ")" : "");
     }
+    return r->failure;
 }
 
 static void replay_pause(void *ud, bool paused)
