@@ -28,6 +28,16 @@
  * The first frame paints the whole screen and is reported apart (first_us),
  * not among the N.
  *
+ * With --rewind S, instead of frames: what a step back costs when the view
+ * rewinds the whole recorded history (run a long one: --jobs 170000 keeps
+ * the default history of a million events full). The events are fed into
+ * the view's checkpoints as the UI feeds them, then S steps back from the
+ * end are timed one at a time, each the model after one event less
+ * (checkpoints_model_at), beside one fold of the whole history from its
+ * base, which is what every step back cost before checkpoints:
+ *   render-rewind events=... steps=S median_us=... worst_us=...
+ *   refold_us=... checkpoints=...
+ *
  * One line of key=value fields, like the other benchmarks:
  *   render cols=200 rows=60 workers=64 frames=1000 median_us=... worst_us=...
  *   p99_us=... draw_median_us=... out_median_us=... copy_median_us=...
@@ -44,6 +54,7 @@
 #include "core/xalloc.h"
 #include "engine/pool.h"
 #include "model/model.h"
+#include "tui/checkpoint.h"
 #include "tui/draw.h"
 #include "tui/evlog.h"
 #include "tui/term.h"
@@ -212,23 +223,68 @@ static uint64_t percentile(const uint64_t *sorted, int n, int pct)
     return sorted[rank < 1 ? 0 : rank - 1];
 }
 
+static const pevent_t *recorded_at(void *ud, size_t i) { return &((const recording_t *)ud)->ev[i]; }
+
+/* --rewind: S steps back from the end of the history, each timed. */
+static int rewind_measure(const recording_t *rec, int64_t steps)
+{
+    if (rec->n < (size_t)steps) {
+        fprintf(stderr, "render: the run has %zu events, too few for %" PRId64 " steps back\n", rec->n, steps);
+        return BENCH_EXIT_USAGE;
+    }
+    checkpoints_t *c = xmalloc(sizeof *c);
+    model_t *view = xmalloc(sizeof *view);
+    checkpoints_init(c);
+    checkpoints_rebase(c, rec->base);
+    for (size_t i = 0; i < rec->n; i++)
+        checkpoints_feed(c, &rec->ev[i]);
+    history_t h = {.base = rec->base, .len = rec->n, .at = recorded_at, .ud = (void *)rec};
+    model_init(view);
+    /* The old way, once: the whole history folded from its base. */
+    uint64_t t0 = bench_now_ns();
+    model_copy(view, rec->base);
+    for (size_t i = 0; i < rec->n; i++)
+        model_apply(view, &rec->ev[i]);
+    uint64_t refold = bench_now_ns() - t0;
+    uint64_t *step = xmalloc((size_t)steps * sizeof *step);
+    uint64_t at = view->events;
+    for (int64_t i = 0; i < steps; i++) {
+        uint64_t s0 = bench_now_ns();
+        checkpoints_model_at(c, view, --at, &h);
+        step[i] = bench_now_ns() - s0;
+    }
+    int n = (int)steps;
+    double median = bench_median(step, n);
+    printf("render-rewind events=%zu steps=%d median_us=%.1f worst_us=%.1f refold_us=%.1f checkpoints=%zu\n",
+           rec->n, n, median / 1e3, (double)step[n - 1] / 1e3, (double)refold / 1e3, c->len);
+    free(step);
+    model_done(view);
+    free(view);
+    checkpoints_done(c);
+    free(c);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    int64_t cols = 200, rows = 60, workers = 64, jobs = 1000, frames = 1000;
+    int64_t cols = 200, rows = 60, workers = 64, jobs = 1000, frames = 1000, rewind = 0;
     bool ascii = false;
     const bench_opt_t opts[] = {
         {"cols", &cols, LAYOUT_MIN_COLS, 1000, NULL, "terminal columns"},
         {"rows", &rows, LAYOUT_MIN_ROWS, 1000, NULL, "terminal rows"},
         {"workers", &workers, 1, POOL_MAX_WORKERS, NULL, "workers of the recorded run"},
-        {"jobs", &jobs, 1, 100000, NULL, "1 s sleep jobs of the recorded run"},
+        {"jobs", &jobs, 1, 1000000, NULL, "1 s sleep jobs of the recorded run"},
         {"frames", &frames, 1, 1000000, NULL, "frames timed, one event apart"},
         {"ascii", NULL, 0, 0, &ascii, "ASCII glyphs (LC_ALL=C) instead of UTF-8"},
+        {"rewind", &rewind, 0, 1000000, NULL, "instead of frames: this many steps back over the history"},
     };
     bench_parse(argc, argv, opts, (int)(sizeof opts / sizeof opts[0]));
 
     recording_t rec;
     if (record(workers, jobs, &rec) != 0)
         return BENCH_EXIT_FAIL;
+    if (rewind > 0)
+        return rewind_measure(&rec, rewind);
     /* The frames are the middle of the run: workers busy, both channels in
      * use, results coming in; not the start-up nor the drain. */
     if (rec.n < (size_t)frames + 2) {

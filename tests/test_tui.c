@@ -25,6 +25,7 @@
 
 #include "engine/pevent.h"
 #include "model/model.h"
+#include "tui/checkpoint.h"
 #include "tui/draw.h"
 #include "tui/evlog.h"
 #include "tui/layout.h"
@@ -731,6 +732,79 @@ static void test_lane_scroll(void **state)
     sim_free(s);
 }
 
+/* ---- checkpoints ---- */
+
+/* A long run: one worker, job after job, each started and finished. */
+static pevent_t *long_run(size_t n)
+{
+    pevent_t *ev = calloc(n, sizeof *ev);
+    assert_non_null(ev);
+    ev[0] = (pevent_t){.kind = PE_RUN_START, .job = (int64_t)n, .value = 1, .aux = SEC};
+    ev[1] = (pevent_t){.kind = PE_ACTOR, .actor = W0, .value = ROLE_WORKER, .aux = 1};
+    for (size_t i = 2; i < n; i++) {
+        int64_t job = (int64_t)i / 2;
+        ev[i] = (pevent_t){.kind = i % 2 ? PE_JOB_FINISH : PE_JOB_START, .actor = W0, .job = job,
+                           .value = 2 * job, .virt_ns = (int64_t)i * MS};
+        ev[i].seq = i;
+    }
+    return ev;
+}
+
+static const pevent_t *long_run_at(void *ud, size_t i) { return &((const pevent_t *)ud)[i]; }
+
+/* The model after k events, through checkpoints, is the model a fold of
+ * the first k events gives; and it never costs more than CKPT_EVERY folds,
+ * going back one event at a time from the end or jumping anywhere. */
+static void test_checkpoints(void **state)
+{
+    (void)state;
+    enum { N = 5 * CKPT_EVERY + 123 };
+    pevent_t *ev = long_run(N);
+    checkpoints_t *c = malloc(sizeof *c);
+    model_t *empty = malloc(sizeof *empty), *view = malloc(sizeof *view), *want = malloc(sizeof *want);
+    assert_true(c && empty && view && want);
+    checkpoints_init(c);
+    model_init(empty);
+    model_init(view);
+    model_init(want);
+    for (size_t i = 0; i < N; i++)
+        checkpoints_feed(c, &ev[i]);
+    assert_int_equal(c->len, 5);
+    history_t h = {.base = empty, .len = N, .at = long_run_at, .ud = ev};
+    static const uint64_t ats[] = {N, N - 1, N - 2, 3 * CKPT_EVERY, 3 * CKPT_EVERY - 1, 7, 0, CKPT_EVERY + 1, N + 9};
+    for (size_t i = 0; i < sizeof ats / sizeof ats[0]; i++) {
+        uint64_t at = ats[i] > N ? N : ats[i];
+        if (i == 0)
+            model_copy(view, &c->fold); /* the present, as the view shows it */
+        size_t folded = checkpoints_model_at(c, view, ats[i], &h);
+        assert_true(folded <= CKPT_EVERY);
+        model_copy(want, empty);
+        for (uint64_t k = 0; k < at; k++)
+            model_apply(want, &ev[k]);
+        assert_int_equal(view->events, at);
+        assert_int_equal(view->now, want->now);
+        assert_int_equal(view->actors[W0].jobs_done, want->actors[W0].jobs_done);
+        assert_int_equal(view->actors[W0].state, want->actors[W0].state);
+        assert_int_equal(view->actors[W0].job, want->actors[W0].job);
+    }
+    /* A history that dropped its first events: nothing before its base. */
+    model_copy(want, empty);
+    for (size_t k = 0; k < 2 * CKPT_EVERY + 5; k++)
+        model_apply(want, &ev[k]);
+    history_t trimmed = {.base = want, .len = N - (2 * CKPT_EVERY + 5), .at = long_run_at, .ud = ev + 2 * CKPT_EVERY + 5};
+    checkpoints_model_at(c, view, CKPT_EVERY, &trimmed);
+    assert_int_equal(view->events, 2 * CKPT_EVERY + 5);
+    model_done(empty);
+    model_done(view);
+    model_done(want);
+    checkpoints_done(c);
+    free(empty);
+    free(view);
+    free(want);
+    free(c);
+    free(ev);
+}
+
 /* ---- the replay player ---- */
 
 /* A small recording: worker 1 does job 1 from 1 s to 3 s. */
@@ -866,6 +940,14 @@ static void test_timeline_spans(void **state)
     assert_int_equal(last->lane, 3);
     assert_int_equal(last->how, SPAN_RUNNING);
     assert_null(timeline_span(&s->tl, 6));
+    /* As they were after the first k events: job 1 running until the event
+     * that finished it, job 6 not there before the one that started it. */
+    tl_span_t buf;
+    assert_int_equal(timeline_span_at(&s->tl, 0, first->closed_at, &buf)->how, SPAN_RUNNING);
+    assert_int_equal(timeline_span_at(&s->tl, 0, first->closed_at + 1, &buf)->how, SPAN_DONE);
+    assert_null(timeline_span_at(&s->tl, 5, last->opened_at, &buf));
+    assert_non_null(timeline_span_at(&s->tl, 5, last->opened_at + 1, &buf));
+    assert_int_equal(s->tl.events, s->m.events);
     timeline_reset(&s->tl);
     assert_int_equal(s->tl.len, 0);
     sim_free(s);
@@ -1103,6 +1185,7 @@ int main(void)
         cmocka_unit_test(test_no_workers_left),
         cmocka_unit_test(test_worker_pages),
         cmocka_unit_test(test_lane_scroll),
+        cmocka_unit_test(test_checkpoints),
         cmocka_unit_test(test_player_clock),
         cmocka_unit_test(test_player_pause_step),
         cmocka_unit_test(test_lesson_80x24),

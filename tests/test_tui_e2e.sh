@@ -2,8 +2,9 @@
 # test_tui_e2e.sh - the live view end to end: the real program in a tmux
 # pane (its own server socket, a fixed 120x40 xterm-256color), driven with
 # send-keys and read with capture-pane.
-#   1. `poolviz play`: start, pause, step, add a worker, close jobs, cancel,
-#      rewind, resize below the minimum and back, quit; resizes repaint the
+#   1. `poolviz play`: start, pause, step (one event each), speed, add and
+#      retire a worker, add jobs, close jobs, cancel, rewind, resize below
+#      the minimum and back, quit; a deadlock, Esc, r; resizes repaint the
 #      whole screen; Ctrl-C, SIGTERM, SIGHUP and a crash (SIGSEGV) end it
 #      with 128 + the signal; after each the shell in the pane must have
 #      its terminal back (icanon, echo, keypad mode off).
@@ -60,17 +61,35 @@ test_no=1 test_name="live view end to end"
 
 
 start_pane
-tmx send-keys -t e2e "stty sane; $play --workers 3 --jobs 40 --speed 2; echo EXITED \$?" Enter
+tmx send-keys -t e2e "stty sane; $play --workers 3 --jobs 40 --jobs-cap 2 --speed 2; echo EXITED \$?" Enter
 
 expect "running"
 expect "worker 3"
 expect "jobs channel"
 expect "timeline"
 
+# Paused, the event count stands still; each step adds exactly one event
+# (the count in the events pane's heading), even when the run has to go on
+# to make it.
+events_shown() { tmx capture-pane -p -t e2e | sed -n 's/.* \([0-9][0-9]*\) events [^a-z]*$/\1/p' | head -n 1; }
+other_than() { [ "$(events_shown)" != "$1" ]; }
+step_one() {
+    before=$(events_shown)
+    [ -n "$before" ] || fail "no event count on screen"
+    tmx send-keys -t e2e "."
+    until_ok "a step to show an event" other_than "$before"
+    after=$(events_shown)
+    [ "$after" -eq $((before + 1)) ] || fail "a step went from $before to $after events"
+}
 press " " "paused"
-press "." "paused"
+for i in 1 2 3 4 5 6; do step_one; done
+expect "paused"
 press " " "running"
+press "+" "speed 5x"
+press "-" "speed 2x"
 press "w" "worker 4"
+press "W" "worker 4  exited"
+press "j" "collected [0-9]* of 43"
 press "c" "CLOSED"
 press "x" "ctx canceled"
 
@@ -91,7 +110,7 @@ expect "jobs channel"
 # terminal must have left keypad mode (the arrows send plain sequences).
 tty_sane() {
     tmx send-keys -t e2e "stty -a > '$log'; echo STTY-$1" Enter
-    expect "STTY-$1"
+    expect "^STTY-$1" # the output, not the command line that prints it
     grep -q -- " icanon" "$log" || fail "icanon is off after $1"
     grep -q -- " echo " "$log" || fail "echo is off after $1"
     [ "$(tmx display -p -t e2e '#{keypad_flag}#{keypad_cursor_flag}')" = 00 ] || fail "keypad mode left on after $1"
@@ -99,6 +118,20 @@ tty_sane() {
 
 press "q" "EXITED 0"
 tty_sane quit
+
+# A deadlock: Go's report over the panes, each worker stuck on what it
+# waits on; Esc hides the report, r starts the run again.
+tmx send-keys -t e2e "clear; $play --mistake forget-close --collect waitgroup --speed 100; echo EXITED \$?" Enter
+expect "all goroutines are asleep - deadlock!"
+expect "closer \[sync.WaitGroup.Wait (wg)\]"
+expect "worker 1  stuck on jobs"
+expect "workers (3 stuck)"
+expect "deadlock   t 3\.0[0-9] s"
+press Escape "speed 100x" # the report goes; what is under it shows
+until_ok "Esc to hide the report" lacks "asleep - deadlock!"
+press "r" "restarted"
+expect "deadlock"
+press "q" "EXITED 0"
 
 # After a resize every cell is repainted: the screen equals a fresh draw of
 # the same (finished, so still) frame, which Ctrl-L forces.
@@ -152,16 +185,7 @@ tmx send-keys -t e2e "clear; $POOLVIZ replay '$rec'; echo EXITED-REPLAY \$?" Ent
 expect "replay of poolviz-e2e-"
 expect "jobs channel"
 press " " "paused"
-# Paused, the event count stands still; a step adds exactly one event
-# (the count in the events pane's heading).
-events_shown() { tmx capture-pane -p -t e2e | sed -n 's/.* \([0-9][0-9]*\) events [^a-z]*$/\1/p' | head -n 1; }
-other_than() { [ "$(events_shown)" != "$1" ]; }
-before=$(events_shown)
-[ -n "$before" ] || fail "no event count on screen"
-tmx send-keys -t e2e "."
-until_ok "a step to apply an event" other_than "$before"
-after=$(events_shown)
-[ "$after" -eq $((before + 1)) ] || fail "a step went from $before to $after events"
+step_one
 press "w" "replay: read-only"
 press "+" "speed 2x"
 press " " "run ended"

@@ -83,6 +83,10 @@ typedef struct {
     bool exhausted;          /* a replay at the end of a recording cut short */
     bool rewinding;          /* showing history, read-only */
     size_t rewind_pos, rewind_len;
+    /* Showing the run as it was after its first past_events events (a
+     * rewind, or a step behind the present): the timeline's spans as then. */
+    bool past;
+    uint64_t past_events;
     int worker_scroll;       /* first worker (and timeline lane) shown, from 0, when they do not all fit */
     bool help;               /* the help overlay */
     bool hide_failure;       /* the failure overlay dismissed */
@@ -123,9 +127,9 @@ int workers_per_page(rect_t r, int n);
 int workers_first_shown(rect_t r, int n, int first);
 void draw_results(WINDOW *w, const model_t *m, const theme_t *t, rect_t r);
 /* lanes: how many fit; scroll: the first worker shown (from 0), as the
- * workers pane has it, so both scroll together. */
-void draw_timeline(WINDOW *w, const model_t *m, const timeline_t *tl, const theme_t *t, rect_t r, int lanes,
-                   int scroll, int64_t now);
+ * workers pane has it, so both scroll together; v: the clock and how far
+ * into the run (view_now, past_events). */
+void draw_timeline(WINDOW *w, const view_t *v, rect_t r, int lanes);
 /* The first lane (from 1) shown for a scroll offset. */
 int timeline_first_lane(const timeline_t *tl, int lanes, int scroll);
 void draw_log(WINDOW *w, const model_t *m, const evlog_t *log, const theme_t *t, rect_t r);

@@ -531,7 +531,7 @@ void lesson_screen_draw(WINDOW *w, const view_t *v, const lesson_state_t *ls, in
         draw_results(w, m, t, o.results);
     }
     if (o.has_timeline)
-        draw_timeline(w, m, v->tl, t, o.timeline, o.lanes, v->worker_scroll, view_now(v));
+        draw_timeline(w, v, o.timeline, o.lanes);
     if (o.has_log)
         draw_log(w, m, v->log, t, o.log);
     draw_code(w, o.code, t, ls->l, m, failed && !v->rewinding);

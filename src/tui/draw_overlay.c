@@ -45,7 +45,7 @@ static const struct {
     {HELP_LESSON, "1 2 3 ...  answer the question"},
     {HELP_LESSON, "Tab        the code and narration / the whole pool"},
     {HELP_ALWAYS, "space      pause / resume the run"},
-    {HELP_ALWAYS, ".          while paused: let the next event happen"},
+    {HELP_ALWAYS, ".          while paused: exactly one more event"},
     {HELP_ALWAYS, "+  -       faster / slower (0.05x to 1000x)"},
     {HELP_ALWAYS, "<-  ->     while paused: rewind / replay the recorded history"},
     {HELP_ALWAYS, "Home End   first / last recorded event"},

@@ -67,9 +67,13 @@ int timeline_first_lane(const timeline_t *tl, int lanes, int scroll)
     return first > last ? (last > 1 ? last : 1) : first < 1 ? 1 : first;
 }
 
-void draw_timeline(WINDOW *w, const model_t *m, const timeline_t *tl, const theme_t *t, rect_t r, int lanes,
-                   int scroll, int64_t now)
+void draw_timeline(WINDOW *w, const view_t *v, rect_t r, int lanes)
 {
+    const model_t *m = v->m;
+    const timeline_t *tl = v->tl;
+    const theme_t *t = v->theme;
+    int scroll = v->worker_scroll;
+    int64_t now = view_now(v);
     int n_lanes = tl->n_lanes;
     if (lanes > n_lanes)
         lanes = n_lanes;
@@ -78,7 +82,7 @@ void draw_timeline(WINDOW *w, const model_t *m, const timeline_t *tl, const them
     snprintf(label, sizeof label, "w%d", n_lanes > 0 ? n_lanes : 1);
     int label_w = text_width(label) + 1;
     int x0 = r.x + 1 + label_w + 1, cols = r.x + r.w - 1 - x0;
-    if (now < tl->now)
+    if (!v->past && now < tl->now)
         now = tl->now;
     int64_t span = now > m->ideal_makespan ? now : m->ideal_makespan;
     if (span < 1000000000)
@@ -95,11 +99,11 @@ void draw_timeline(WINDOW *w, const model_t *m, const timeline_t *tl, const them
         return;
     for (int lane = first; lane <= last; lane++)
         putf(w, r.y + 1 + lane - first, r.x + 1, label_w, t->attr[TA_DIM], "w%d", lane);
-    for (size_t i = 0;; i++) {
-        const tl_span_t *s = timeline_span(tl, i);
-        if (!s)
-            break;
-        if (s->lane >= first && s->lane <= last)
+    uint64_t upto = v->past ? v->past_events : UINT64_MAX;
+    for (size_t i = 0; i < tl->len; i++) {
+        tl_span_t buf;
+        const tl_span_t *s = timeline_span_at(tl, i, upto, &buf);
+        if (s && s->lane >= first && s->lane <= last)
             draw_span(w, r.y + 1 + s->lane - first, x0, cols, per_col, s, now, t);
     }
     /* The axis: a label every round number of seconds that leaves room. */

@@ -17,7 +17,7 @@ void screen_draw(WINDOW *w, const view_t *v, int rows, int cols)
     draw_queue(w, m, v->theme, l.queue);
     draw_workers(w, m, v->theme, l.workers, v->worker_scroll, view_now(v));
     draw_results(w, m, v->theme, l.results);
-    draw_timeline(w, m, v->tl, v->theme, l.timeline, l.lanes, v->worker_scroll, view_now(v));
+    draw_timeline(w, v, l.timeline, l.lanes);
     draw_log(w, m, v->log, v->theme, l.log);
     draw_help_line(w, m, v, l.help);
     bool failed = m->ended && (m->outcome == OUTCOME_DEADLOCK || m->outcome == OUTCOME_PANIC);

@@ -34,6 +34,7 @@ void timeline_reset(timeline_t *t)
     t->added = 0;
     t->n_lanes = 0;
     t->now = 0;
+    t->events = 0;
     t->died = false;
     memset(t->lane_of, 0, MODEL_MAX_ACTORS * sizeof *t->lane_of);
     memset(t->open, 0, (MODEL_MAX_ACTORS + 1) * sizeof *t->open);
@@ -42,6 +43,17 @@ void timeline_reset(timeline_t *t)
 const tl_span_t *timeline_span(const timeline_t *t, size_t i)
 {
     return i < t->len ? &t->spans[(t->head + i) % TIMELINE_MAX_SPANS] : NULL;
+}
+
+const tl_span_t *timeline_span_at(const timeline_t *t, size_t i, uint64_t k, tl_span_t *buf)
+{
+    const tl_span_t *s = timeline_span(t, i);
+    if (!s || s->opened_at >= k)
+        return NULL;
+    *buf = *s;
+    if (s->closed_at >= k)
+        buf->how = SPAN_RUNNING;
+    return buf;
 }
 
 /* The open span of a lane, if it is still kept. */
@@ -64,6 +76,7 @@ static void close_span(timeline_t *t, int lane, int64_t at, span_how_t how)
         return;
     s->end = at < s->start ? s->start : at;
     s->how = how;
+    s->closed_at = t->events;
 }
 
 static void open_new(timeline_t *t, int lane, const pevent_t *ev)
@@ -74,7 +87,8 @@ static void open_new(timeline_t *t, int lane, const pevent_t *ev)
         t->len--;
     }
     t->spans[t->added % TIMELINE_MAX_SPANS] =
-        (tl_span_t){.job = ev->job, .start = ev->virt_ns, .end = ev->virt_ns, .lane = lane, .how = SPAN_RUNNING};
+        (tl_span_t){.job = ev->job, .start = ev->virt_ns, .end = ev->virt_ns, .lane = lane, .how = SPAN_RUNNING,
+                    .opened_at = t->events, .closed_at = UINT64_MAX};
     t->len++;
     t->added++;
     t->open[lane] = (int64_t)t->added;
@@ -101,7 +115,7 @@ static void end_run(timeline_t *t, int64_t at)
         close_span(t, lane, at, SPAN_STUCK);
 }
 
-void timeline_apply(timeline_t *t, const pevent_t *ev)
+static void apply(timeline_t *t, const pevent_t *ev)
 {
     if (t->died)
         return; /* what unwinding does after a death is not the program's */
@@ -126,4 +140,10 @@ void timeline_apply(timeline_t *t, const pevent_t *ev)
     case PE_RUN_END: end_run(t, ev->virt_ns); break;
     default: break;
     }
+}
+
+void timeline_apply(timeline_t *t, const pevent_t *ev)
+{
+    apply(t, ev);
+    t->events++;
 }

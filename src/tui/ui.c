@@ -10,9 +10,17 @@
  * a key never waits behind a busy run.
  *
  * Rewind: while paused (or once the run is over) left/right move a cursor
- * over the source's history; the view is rebuilt from the history's base
- * model and the first k events. It is read-only: the run's controls are
- * refused until space returns to the present.
+ * over the source's history; the view is the model after the run's first k
+ * events, rebuilt from the nearest checkpoint before k (checkpoint.h: a
+ * copy of the model every CKPT_EVERY events, taken as the view folds the
+ * history) so a step back costs at most CKPT_EVERY folds; the
+ * timeline shows its spans as they were then and the log is told again
+ * from the events before k. It is read-only: the run's controls are refused
+ * until space returns to the present.
+ *
+ * Step (.): while paused the view moves through the run one event at a
+ * time, the same way; once it has shown every event the run made (pausing
+ * is not instant), it lets the run make the next one and shows that.
  *
  * Live run or replay: the same code through source_t; a replay has no
  * controls that change the run, and keeps its own clock.
@@ -36,14 +44,18 @@
 #include <unistd.h>
 
 #include "core/xalloc.h"
+#include "tui/checkpoint.h"
 #include "tui/draw.h"
 #include "tui/evlog.h"
 #include "tui/lesson_view.h"
 #include "tui/stepper.h"
 #include "tui/term.h"
 #include "tui/timeline.h"
+#include "views/text.h"
 
 enum { FRAME_MS = 33, AFTER_KEY_MS = 1500, NOTICE_MS = 3000 };
+/* How far back the log of a rewound view looks for its lines. */
+enum { LOG_SCAN_MAX = 8192 };
 
 static const double speeds[] = {0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
 
@@ -57,12 +69,20 @@ typedef struct {
     uint64_t generation;     /* the source's run shown */
     bool quit_all;           /* a signal: leave poolviz, not just this screen */
     model_t view;            /* what is shown: the live model, or a rewound one */
-    timeline_t tl;
-    evlog_t log;
-    uint64_t fed;            /* history events folded into tl and log, counted from the run's start */
+    timeline_t tl;           /* of every event fed; a past view shows it as it was */
+    evlog_t log;             /* of every event fed */
+    evlog_t past_log;        /* the log as it read at `at` */
+    uint64_t fed;            /* history events folded into ckpt, tl and log, counted from the run's start */
+    checkpoints_t ckpt;      /* how a past view gets its model quickly */
     char *failure;           /* Go's text, copied once the run failed */
-    bool rewinding;
-    size_t cursor, hist_len;
+    /* A past view: rewinding (read-only), or stepping (paused, showing the
+     * run after `at` events, which may be behind the present). */
+    bool rewinding, stepping;
+    bool step_pending;       /* the run was let go for the event at step_target */
+    bool view_stale;         /* the view left the past: copy the live model */
+    uint64_t at, step_target;
+    uint64_t hist_first;     /* the event the kept history starts at */
+    size_t hist_len;
     bool help, hide_failure, quit;
     int scroll;
     char notice[128];
@@ -99,29 +119,35 @@ static void reset_view(ui_t *u)
 {
     model_done(&u->view);
     model_init(&u->view);
+    checkpoints_reset(&u->ckpt);
     timeline_reset(&u->tl);
     evlog_reset(&u->log);
     u->fed = 0;
     free(u->failure);
     u->failure = NULL;
-    u->rewinding = u->hide_failure = false;
+    u->rewinding = u->stepping = u->step_pending = u->hide_failure = false;
     u->seen_events = 0;
     u->now = 0;
     u->dirty = true;
 }
 
 /* Folds history events [from, to) (indices into the kept history) into the
- * timeline and the log; names come from names. Source locked. */
+ * view's own model (taking checkpoints), the timeline and the log; names
+ * come from names. Source locked. */
 static void feed(ui_t *u, size_t from, size_t to, const model_t *names)
 {
     for (size_t i = from; i < to; i++) {
         const pevent_t *ev = u->ops->history_at(u->src.ud, i);
+        checkpoints_feed(&u->ckpt, ev);
         timeline_apply(&u->tl, ev);
         evlog_add(&u->log, ev, names);
     }
 }
 
-/* Brings the view up to the source's present (not while rewinding). */
+static bool in_past(const ui_t *u) { return u->rewinding || u->stepping; }
+
+/* Folds the source's new history in; unless the view is in the past, shows
+ * the present. */
 static void sync_live(ui_t *u)
 {
     void *ud = u->src.ud;
@@ -131,65 +157,121 @@ static void sync_live(ui_t *u)
         reset_view(u); /* a lesson started a new run */
     }
     const model_t *m = u->ops->model(ud);
-    if (m->events != u->view.events) {
+    if (!in_past(u) && (u->view_stale || m->events != u->view.events)) {
         model_copy(&u->view, m);
+        u->view_stale = false;
         u->dirty = true;
     }
     const model_t *base = u->ops->history_base(ud);
     size_t len = u->ops->history_len(ud);
     uint64_t trimmed = base->events;
-    size_t from = u->fed > trimmed ? (size_t)(u->fed - trimmed) : 0;
-    if (from < len)
-        feed(u, from, len, m);
+    if (u->fed < trimmed) {
+        /* Events left the history before this view saw them: fold on from
+         * what they left behind. */
+        checkpoints_rebase(&u->ckpt, base);
+        u->tl.events = trimmed;
+        u->fed = trimmed;
+    }
+    if (u->fed < trimmed + len)
+        feed(u, (size_t)(u->fed - trimmed), len, m);
     u->fed = trimmed + len;
+    u->hist_first = trimmed;
+    u->hist_len = len;
     const char *failure = m->ended && !u->failure ? u->ops->failure(ud) : NULL;
     if (failure)
         u->failure = xstrdup(failure);
     src_unlock(u);
 }
 
-/* The view after the first k events of the kept history. */
-static void rewind_to(ui_t *u, size_t k)
+/* The log as it read after the first k events of the kept history: the
+ * lines of the events before k, found walking back (as many as the log
+ * holds, looking at most LOG_SCAN_MAX events back), then told forward with
+ * the names of the view. After a death the unwinding is left out, as the
+ * live log does. Source locked; u->view is the model at k. */
+static void tell_past_log(ui_t *u, size_t k)
+{
+    char line[EVLOG_WIDTH];
+    size_t from = k, lines = 0;
+    bool death_seen = false; /* walking back, the death was at or after `from` */
+    while (from > 0 && k - from < LOG_SCAN_MAX && lines < EVLOG_LINES) {
+        const pevent_t *ev = u->ops->history_at(u->src.ud, from - 1);
+        bool death = ev->kind == PE_DEADLOCK || ev->kind == PE_PANIC;
+        bool unwinding = u->view.died && !death_seen && !death && !model_counts_after_death(ev->kind);
+        death_seen |= death;
+        if (!unwinding && text_format_line(line, sizeof line, ev, &u->view) != TEXT_NONE)
+            lines++;
+        from--;
+    }
+    evlog_reset(&u->past_log);
+    u->past_log.died = u->view.died && !death_seen;
+    for (size_t i = from; i < k; i++)
+        evlog_add(&u->past_log, u->ops->history_at(u->src.ud, i), &u->view);
+}
+
+/* Shows the run as it was after its first `at` events (clamped to the kept
+ * history): forward from the view when it is on the way, else from the
+ * nearest checkpoint, else from the history's base. */
+static void show_at(ui_t *u, uint64_t at)
 {
     void *ud = u->src.ud;
     src_lock(u);
-    if (u->ops->generation && u->ops->generation(ud) != u->generation) {
-        src_unlock(u); /* that run is gone: back to the present, the new one */
-        u->rewinding = false;
-        return;
-    }
-    size_t len = u->ops->history_len(ud);
-    if (k > len)
-        k = len;
-    if (k < u->cursor || !u->rewinding) {
-        model_copy(&u->view, u->ops->history_base(ud));
-        timeline_reset(&u->tl);
-        evlog_reset(&u->log);
-        u->cursor = 0;
-    }
-    /* Forward from where the view is: model first, so the log has names. */
-    for (size_t i = u->cursor; i < k; i++) {
-        const pevent_t *ev = u->ops->history_at(ud, i);
-        model_apply(&u->view, ev);
-        timeline_apply(&u->tl, ev);
-        evlog_add(&u->log, ev, &u->view);
-    }
-    u->cursor = k;
-    u->hist_len = len;
-    u->rewinding = true;
+    history_t h = {.base = u->ops->history_base(ud), .len = u->ops->history_len(ud), .at = u->ops->history_at,
+                   .ud = ud};
+    checkpoints_model_at(&u->ckpt, &u->view, at, &h);
+    u->hist_first = h.base->events;
+    u->hist_len = h.len;
+    tell_past_log(u, (size_t)(u->view.events - u->hist_first));
     src_unlock(u);
+    u->at = u->view.events;
     u->now = u->view.now;
     u->dirty = true;
 }
 
-static void leave_rewind(ui_t *u)
+/* Rewinding to event `at`, from the present or a step. */
+static void rewind_to(ui_t *u, uint64_t at)
 {
-    rewind_to(u, SIZE_MAX); /* the whole history: the timeline and log as live */
-    u->rewinding = false;
-    src_lock(u);
-    u->fed = u->ops->history_base(u->src.ud)->events + u->cursor;
-    src_unlock(u);
-    u->view.events = 0; /* make the next sync copy the live model */
+    u->stepping = u->step_pending = false;
+    u->rewinding = true;
+    show_at(u, at);
+}
+
+/* Back to the present: the next sync shows the live model. */
+static void go_live(ui_t *u)
+{
+    u->rewinding = u->stepping = u->step_pending = false;
+    u->view_stale = true;
+    u->dirty = true;
+}
+
+/* Paused: one more event on screen. The view steps through the events the
+ * run already made (pausing is not instant); once it has shown them all, it
+ * lets the run make the next one (the pool's own step) and shows that when
+ * it comes. */
+static void step_once(ui_t *u)
+{
+    if (u->step_pending)
+        return; /* the last one has not come yet */
+    if (!u->stepping) {
+        u->stepping = true;
+        u->at = u->view.events;
+    }
+    uint64_t target = u->at + 1;
+    if (target <= u->fed) {
+        show_at(u, target);
+        return;
+    }
+    u->step_target = target;
+    u->step_pending = true;
+    u->ops->step(u->src.ud);
+}
+
+/* A step the run was let go for has come: show it. */
+static void step_arrived(ui_t *u)
+{
+    if (u->step_pending && u->fed >= u->step_target) {
+        u->step_pending = false;
+        show_at(u, u->step_target);
+    }
 }
 
 /* Lesson time between events: a replay's own clock; a live run's at the
@@ -198,7 +280,9 @@ static void leave_rewind(ui_t *u)
 static void advance_clock(ui_t *u, uint64_t now_ms)
 {
     const model_t *m = &u->view;
-    if (u->ops->now && !u->rewinding) {
+    if (in_past(u))
+        return; /* show_at set the clock */
+    if (u->ops->now) {
         int64_t t = u->ops->now(u->src.ud);
         if (t != u->now)
             u->dirty = true;
@@ -211,7 +295,7 @@ static void advance_clock(ui_t *u, uint64_t now_ms)
         u->now = m->now;
         return;
     }
-    if (u->rewinding || m->ended || src_paused(u) || !m->started)
+    if (m->ended || src_paused(u) || !m->started)
         return;
     int64_t cap = INT64_MAX;
     for (int id = 1; id < m->n_actors; id++) {
@@ -277,6 +361,7 @@ static void control(ui_t *u, source_ctl_t ctl)
     }
     if (!may_step(u))
         return;
+    go_live(u); /* from a step behind the present, to the run it changes */
     u->ops->control(u->src.ud, ctl); /* a refusal arrives as the run's own note, in the log */
 }
 
@@ -318,10 +403,8 @@ static void scroll_workers(ui_t *u, int pages, int lines)
 /* Runs step `step` (replay: from the lesson's start, as stepper.h says). */
 static void lesson_go(ui_t *u, int step, bool replay)
 {
-    if (u->rewinding) {
-        u->rewinding = false;
-        u->view.events = 0; /* the next sync shows the present */
-    }
+    if (in_past(u))
+        go_live(u);
     u->hide_failure = false;
     u->ls.scroll = 0;
     stepper_request(u->lesson, step, replay);
@@ -400,40 +483,31 @@ static void on_key(ui_t *u, int key)
     case '?': case KEY_F(1): u->help = true; break;
     case 27: u->hide_failure = true; break;
     case ' ':
-        if (u->rewinding)
-            leave_rewind(u);
-        else
+        if (!u->rewinding) /* which space only leaves, paused */
             u->ops->pause(u->src.ud, !src_paused(u));
+        go_live(u);
         break;
     case '.':
         if (!may_step(u))
             break;
         if (src_paused(u))
-            u->ops->step(u->src.ud);
+            step_once(u);
         else
             u->ops->pause(u->src.ud, true);
         break;
     case '+': case '=': change_speed(u, +1); break;
     case '-': case '_': change_speed(u, -1); break;
     case KEY_LEFT:
-        if (!can_rewind(u))
-            break;
-        if (!u->rewinding)
-            rewind_to(u, SIZE_MAX); /* start from the present */
-        if (u->cursor > 0)
-            rewind_to(u, u->cursor - 1);
+    case KEY_SLEFT:
+        if (can_rewind(u)) {
+            uint64_t from = in_past(u) ? u->at : u->view.events, by = key == KEY_LEFT ? 1 : 50;
+            rewind_to(u, from > by ? from - by : 0);
+        }
         break;
     case KEY_RIGHT:
-        if (u->rewinding)
-            rewind_to(u, u->cursor + 1);
-        break;
-    case KEY_SLEFT:
-        if (can_rewind(u))
-            rewind_to(u, u->rewinding && u->cursor > 50 ? u->cursor - 50 : 0);
-        break;
     case KEY_SRIGHT:
         if (u->rewinding)
-            rewind_to(u, u->cursor + 50);
+            rewind_to(u, u->at + (key == KEY_RIGHT ? 1 : 50));
         break;
     case KEY_HOME:
         if (can_rewind(u))
@@ -441,7 +515,7 @@ static void on_key(ui_t *u, int key)
         break;
     case KEY_END:
         if (u->rewinding)
-            rewind_to(u, SIZE_MAX);
+            rewind_to(u, UINT64_MAX);
         break;
     case KEY_NPAGE: scroll_workers(u, 1, 0); break;
     case KEY_PPAGE: scroll_workers(u, -1, 0); break;
@@ -465,11 +539,12 @@ static void draw(ui_t *u)
 {
     uint64_t t = mono_ms();
     view_t v = {
-        .theme = u->theme, .m = &u->view, .tl = &u->tl, .log = &u->log, .now = u->now, .title = u->title,
+        .theme = u->theme, .m = &u->view, .tl = &u->tl, .log = in_past(u) ? &u->past_log : &u->log, .now = u->now, .title = u->title,
         .failure = u->failure, .notice = t < u->notice_until ? u->notice : NULL, .source = u->ops->kind,
         .paused = src_paused(u), .speed = u->ops->speed(u->src.ud),
-        .exhausted = !u->rewinding && u->ops->exhausted && u->ops->exhausted(u->src.ud) && !u->view.ended,
-        .rewinding = u->rewinding, .rewind_pos = u->cursor, .rewind_len = u->hist_len,
+        .exhausted = !in_past(u) && u->ops->exhausted && u->ops->exhausted(u->src.ud) && !u->view.ended,
+        .rewinding = u->rewinding, .rewind_pos = u->at > u->hist_first ? (size_t)(u->at - u->hist_first) : 0,
+        .rewind_len = u->hist_len, .past = in_past(u), .past_events = u->at,
         .worker_scroll = u->scroll, .help = u->help, .hide_failure = u->hide_failure, .lesson = u->lesson != NULL,
     };
     if (u->lesson)
@@ -486,7 +561,7 @@ static int wait_ms(ui_t *u, uint64_t now)
 {
     const model_t *m = &u->view;
     bool over = m->ended || (u->ops->exhausted && u->ops->exhausted(u->src.ud));
-    bool moving = !u->rewinding && m->started && !over && !src_paused(u);
+    bool moving = (!in_past(u) && m->started && !over && !src_paused(u)) || u->step_pending;
     /* A lesson's step: its runs start, and move, without a key. */
     bool stepping = u->lesson && (u->ls.phase == LP_RUNNING || u->ls.phase == LP_FORWARD);
     if (moving || stepping || now < u->busy_until || (u->notice_until && now < u->notice_until) ||
@@ -515,11 +590,10 @@ static void loop(ui_t *u)
             term_resize();
             u->dirty = true;
         }
-        if (!u->rewinding) {
-            if (u->ops->tick)
-                u->ops->tick(u->src.ud);
-            sync_live(u);
-        }
+        if (u->ops->tick)
+            u->ops->tick(u->src.ud);
+        sync_live(u);
+        step_arrived(u);
         uint64_t now = mono_ms();
         advance_clock(u, now);
         if (u->notice_until && now >= u->notice_until) {
@@ -549,6 +623,7 @@ int ui_show(source_t src, const char *title, stepper_t *lesson, const theme_t *t
     u->theme = theme;
     u->lesson = lesson;
     model_init(&u->view);
+    checkpoints_init(&u->ckpt);
     timeline_init(&u->tl);
     int rc = 1;
     if (!u->ops->start || u->ops->start(src.ud, err, errlen) == 0) {
@@ -561,6 +636,7 @@ int ui_show(source_t src, const char *title, stepper_t *lesson, const theme_t *t
     if (quit_all)
         *quit_all = u->quit_all;
     model_done(&u->view);
+    checkpoints_done(&u->ckpt);
     timeline_done(&u->tl);
     free(u->failure);
     free(u);
