@@ -572,7 +572,7 @@ static void test_elide(void **state)
     theme_plain(&t, true);
     WINDOW *pad = newpad(1, 40);
     assert_non_null(pad);
-    char line[64];
+    char line[96];
     static const struct {
         int width;
         const char *text, *want;

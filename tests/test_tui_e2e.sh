@@ -161,13 +161,14 @@ tmx resize-window -t e2e -x 120 -y 40
 expect "jobs channel"
 press "q" "EXITED 0"
 
-# Signals: the terminal back, and 128 + the signal as the exit status.
-# The view's pid comes from the shell that execs it.
+# Signals: the terminal back, and 128 + the signal as the exit status (a
+# crash: the default action's 139, or a sanitizer's report and its own
+# non-zero status). The view's pid comes from the shell that execs it.
 tmx send-keys -t e2e "$play --jobs 1000; echo EXITED-INT \$?" Enter
 expect "running"
 press C-c "EXITED-INT 130"
 tty_sane ctrl-c
-for sig in TERM:143 HUP:129 SEGV:139; do
+for sig in TERM:143 HUP:129 'SEGV:[1-9][0-9]*'; do
     name=${sig%%:*} status=${sig#*:}
     rm -f "$tmp.pid"
     tmx send-keys -t e2e "clear; sh -c 'echo \$\$ > $tmp.pid; exec $play --jobs 1000'; echo EXITED-$name \$?" Enter
