@@ -535,6 +535,31 @@ static char *render_rewound(const char *title, size_t pos, size_t len)
     return text;
 }
 
+/* The timeline of a view in the past after every event is the live one;
+ * a few events earlier, the spans those events opened are not there. */
+static void test_past_timeline(void **state)
+{
+    (void)state;
+    sim_t *s = sim_run(three);
+    theme_t t;
+    theme_plain(&t, false);
+    view_t v = view_of(s, &t);
+    char *live = render(&v, 24, 80);
+    v.past = true;
+    v.past_events = s->tl.events;
+    char *past = render(&v, 24, 80);
+    assert_string_equal(past, live);
+    free(past);
+    const tl_span_t *job6 = timeline_span(&s->tl, 5);
+    v.past_events = job6->opened_at;
+    past = render(&v, 24, 80);
+    assert_contains(live, " w3  3===================6");
+    assert_null(strstr(past, "6==="));
+    free(past);
+    free(live);
+    sim_free(s);
+}
+
 /* A rewound view: read-only, says where in the history it is. */
 static void test_rewind_title(void **state)
 {
@@ -1178,6 +1203,7 @@ int main(void)
         cmocka_unit_test(test_too_small),
         cmocka_unit_test(test_help_overlay),
         cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_past_timeline),
         cmocka_unit_test(test_rewind_title),
         cmocka_unit_test(test_replay_screen),
         cmocka_unit_test(test_default_title),
