@@ -402,6 +402,94 @@ static void test_caret(void **state)
     lesson_free(l);
 }
 
+/* What the file holds is shown, never sent to the terminal as is: control
+ * bytes and bad UTF-8 escaped, in the line and in the message. */
+static void test_control_bytes_escaped(void **state)
+{
+    (void)state;
+    lesson_t *l = with_line("\x1b[2J\x1b]0;pwned\x07 hi");
+    assert_int_equal(l->n_diags, 1);
+    assert_string_equal(l->diags[0].message, "expected a keyword such as `say:` or `expect`, not '\\x1b'");
+    assert_string_equal(l->diags[0].text, "\\x1b[2J\\x1b]0;pwned\\x07 hi\n^~~~");
+    lesson_free(l);
+    /* A word quoted in the message; a C1 control (U+009B, CSI); a lone
+     * UTF-8 lead byte. */
+    l = with_line("expect results == 9 \x1b[31m\xc2\x9b\xc3");
+    assert_int_equal(l->n_diags, 1);
+    assert_string_equal(l->diags[0].message, "unexpected '\\x1b[31m\\xc2\\x9b\\xc3' after the value");
+    assert_string_equal(l->diags[0].text, "expect results == 9 \\x1b[31m\\xc2\\x9b\\xc3\n"
+                                          "                    ^~~~~~~~~~~~~~~~~~~~");
+    lesson_free(l);
+    /* A character that is not a keyword is named whole. */
+    l = with_line("  é");
+    assert_string_equal(l->diags[0].message, "expected a keyword such as `say:` or `expect`, not 'é'");
+    lesson_free(l);
+    char *esc = lesson_escape("a\tb\x7f\xe2\x80\xae→", 10);
+    assert_string_equal(esc, "a\tb\\x7f\\xe2\\x80\\xae→");
+    free(esc);
+}
+
+/* An editor's byte order mark is not the start of a keyword. */
+static void test_bom_skipped(void **state)
+{
+    (void)state;
+    char *text = xasprintf("\xef\xbb\xbf%s", HEAD);
+    lesson_t *l = parse(text);
+    assert_int_equal(l->n_diags, 0);
+    assert_string_equal(l->title, "T");
+    lesson_free(l);
+    free(text);
+}
+
+/* Columns count characters, and the caret pads one space per character:
+ * it sits under the word after non-ASCII text, tabs copied. */
+static void test_caret_after_utf8(void **state)
+{
+    (void)state;
+    lesson_t *l = with_line("expect failure contains \"ééé → ✓\" zzz");
+    assert_int_equal(l->n_diags, 1);
+    assert_int_equal(l->diags[0].col, 35);
+    assert_string_equal(l->diags[0].text, "expect failure contains \"ééé → ✓\" zzz\n"
+                                          "                                  ^~~");
+    lesson_free(l);
+    l = with_line("expect failure contains \"é\t→\" zzz");
+    assert_int_equal(l->diags[0].col, 31);
+    assert_string_equal(l->diags[0].text, "expect failure contains \"é\t→\" zzz\n"
+                                          "                          \t   ^~~");
+    lesson_free(l);
+}
+
+/* A long line is shown around the error, cut with "...", the caret under
+ * the column still. */
+static void test_long_line_window(void **state)
+{
+    (void)state;
+    char *line = xasprintf("expect results == 9 %0300d", 7);
+    lesson_t *l = with_line(line);
+    assert_int_equal(l->n_diags, 1);
+    assert_int_equal(l->diags[0].col, 21);
+    const char *text = l->diags[0].text, *nl = strchr(text, '\n');
+    assert_int_equal(nl - text, 200 + 3); /* 200 columns and the "..." */
+    assert_memory_equal(nl - 3, "...", 3);
+    /* The underline ends with the window. */
+    assert_int_equal(strspn(nl + 1, " "), 20);
+    assert_int_equal(nl[21], '^');
+    assert_int_equal(strspn(nl + 22, "~"), 179);
+    assert_int_equal(strlen(nl + 1), 200);
+    lesson_free(l);
+    free(line);
+    /* The error far along a long line: 80 columns before it are shown. */
+    line = xasprintf("expect failure contains \"%0300d\" x", 9);
+    l = with_line(line);
+    text = l->diags[0].text;
+    nl = strchr(text, '\n');
+    assert_int_equal(l->diags[0].col, 24 + 302 + 2);
+    assert_memory_equal(text, "...", 3);
+    assert_string_equal(nl + 1, "                                                                                   ^");
+    lesson_free(l);
+    free(line);
+}
+
 static void test_every_error_reported(void **state)
 {
     (void)state;
@@ -442,6 +530,120 @@ static void test_unreadable_file(void **state)
     assert_int_equal(l->n_diags, 1);
     assert_contains(l->diags[0].message, "cannot read /nonexistent/x.lesson");
     lesson_free(l);
+}
+
+/* ---- large inputs: every one parses in time linear in its size ---- */
+
+/* The printed diagnostics' size, which must not grow with the line. */
+static size_t printed_size(const lesson_t *l)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    lesson_print_diags(l, f);
+    fclose(f);
+    free(out);
+    return len;
+}
+
+static lesson_t *parse_stream(char **buf, size_t *len, FILE *f)
+{
+    fclose(f);
+    lesson_t *l = lesson_parse("big.lesson", *buf, *len);
+    free(*buf);
+    return l;
+}
+
+static void test_large_inputs(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f;
+
+    /* A 10 MB line of a million errors: a hundred kept, each showing a
+     * window of the line, not the line. */
+    f = open_memstream(&buf, &len);
+    fputs(HEAD "configure", f);
+    for (int i = 0; i < 1000000; i++)
+        fputs(" wrokers=3", f);
+    fputc('\n', f);
+    lesson_t *l = parse_stream(&buf, &len, f);
+    assert_int_equal(l->n_diags, 100);
+    assert_true(l->too_many_diags);
+    assert_int_equal(l->diags[99].col, 11 + 99 * 10);
+    assert_contains(l->diags[99].text, "...wrokers=3");
+    assert_true(printed_size(l) < 100 * 600);
+    lesson_free(l);
+
+    /* Narration, summary and why: each joined in one growing text. */
+    f = open_memstream(&buf, &len);
+    for (int i = 0; i < 200000; i++)
+        fputs("summary: s\n", f);
+    fputs(HEAD, f);
+    for (int i = 0; i < 50000; i++)
+        fputs("say: word\n", f);
+    fputs("ask: q\nchoice: a\nanswer: b\n", f);
+    for (int i = 0; i < 200000; i++)
+        fputs("why: w\n", f);
+    l = parse_stream(&buf, &len, f);
+    assert_int_equal(l->n_diags, 0);
+    assert_int_equal(strlen(l->summary), 200001 * 2 - 1); /* and HEAD's */
+    assert_int_equal(strlen(l->steps[0].say), 50000 * 5 - 1);
+    assert_int_equal(strlen(l->steps[0].actions[0].ask.why), 200000 * 2 - 1);
+    lesson_free(l);
+
+    /* 100,000 labels, each named by an expectation, and a repeated mark. */
+    f = open_memstream(&buf, &len);
+    fputs("title: T\nsummary: S\ncode:\n", f);
+    for (int i = 0; i < 100000; i++)
+        fprintf(f, "x() // @l%d\n", i);
+    fputs("end\n", f);
+    for (int i = 0; i < 100000; i++)
+        fputs("mark main wait -> l7\n", f);
+    fputs("step 1: a\n", f);
+    for (int i = 0; i < 100000; i++)
+        fprintf(f, "expect main at l%d\n", 99999 - i);
+    l = parse_stream(&buf, &len, f);
+    assert_int_equal(l->n_labels, 100000);
+    assert_int_equal(l->n_marks, 1);
+    assert_int_equal(l->n_diags, 100); /* main wait is already marked */
+    assert_contains(l->diags[0].message, "main wait is already marked");
+    assert_int_equal(l->steps[0].n_actions, 100000);
+    assert_int_equal(l->steps[0].actions[0].cond.a, 99999);
+    assert_int_equal(l->labels[99999].line, 99999);
+    lesson_free(l);
+}
+
+/* Writes len bytes of text to a new temporary file; path gets its name. */
+static void temp_file(char path[static 24], const char *text, size_t len)
+{
+    strcpy(path, "/tmp/test_lesson_XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, len), (ssize_t)len);
+    close(fd);
+}
+
+/* A file past LESSON_MAX_BYTES is one error about the file, not parsed. */
+static void test_file_too_large(void **state)
+{
+    (void)state;
+    char path[24];
+    char *text = xmalloc(LESSON_MAX_BYTES + 1);
+    memset(text, '#', LESSON_MAX_BYTES + 1);
+    temp_file(path, text, LESSON_MAX_BYTES + 1);
+    lesson_t *l = lesson_load(path);
+    assert_int_equal(l->n_diags, 1);
+    assert_contains(l->diags[0].message, "larger than 1 MiB");
+    /* Exactly at the limit, the comments parse (into the missing parts). */
+    assert_int_equal(truncate(path, LESSON_MAX_BYTES), 0);
+    lesson_t *fits = lesson_load(path);
+    assert_contains(fits->diags[0].message, "no `title:`");
+    unlink(path);
+    lesson_free(fits);
+    lesson_free(l);
+    free(text);
 }
 
 /* ---- garbage ---- */
@@ -664,13 +866,10 @@ static void test_run_pause(void **state)
 static void test_check_file(void **state)
 {
     (void)state;
-    char path[] = "/tmp/test_lesson_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
+    char path[24];
     static const char text[] = HEAD "configure jobs=3 duration=10ms\nstart\nrun until finished\nexpect results == 3\n"
                                     "step 2: Wrong\nexpect results == 4\n";
-    assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
-    close(fd);
+    temp_file(path, text, sizeof text - 1);
     char *out = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&out, &len);
@@ -694,10 +893,16 @@ int main(void)
         cmocka_unit_test(test_each_diagnostic),
         cmocka_unit_test(test_structure_diagnostics),
         cmocka_unit_test(test_caret),
+        cmocka_unit_test(test_control_bytes_escaped),
+        cmocka_unit_test(test_bom_skipped),
+        cmocka_unit_test(test_caret_after_utf8),
+        cmocka_unit_test(test_long_line_window),
         cmocka_unit_test(test_every_error_reported),
         cmocka_unit_test(test_too_many_errors),
         cmocka_unit_test(test_unreadable_file),
         cmocka_unit_test(test_garbage_never_crashes),
+        cmocka_unit_test(test_large_inputs),
+        cmocka_unit_test(test_file_too_large),
         cmocka_unit_test(test_line_of),
         cmocka_unit_test(test_per_core_bounds),
         cmocka_unit_test(test_run_judges),

@@ -124,7 +124,11 @@ typedef struct {
 } lesson_step_t;
 
 /* One diagnostic: where, what, and text: the offending line, a newline and
- * a caret line under the column ("" for an error about the whole lesson). */
+ * a caret line under the column ("" for an error about the whole lesson).
+ * col counts characters (UTF-8 code points; a tab is one) from 1. The line
+ * is shown escaped (lesson_escape), at most about 200 columns of it around
+ * the column, with "..." where it is cut; the caret line copies its tabs and
+ * pads a space per column, so the caret sits under the column. */
 typedef struct {
     int line, col;
     char *message;
@@ -148,14 +152,23 @@ typedef struct {
     bool too_many_diags;
 } lesson_t;
 
+/* The largest file lesson_load() reads: a lesson is a few hundred lines,
+ * and the menu and `poolviz lessons` load every one. */
+#define LESSON_MAX_BYTES (1024 * 1024)
+
 /* Parses text (len bytes, any content). Never NULL; n_diags > 0 means the
  * lesson is not usable. file names the source in diagnostics. */
 lesson_t *lesson_parse(const char *file, const char *text, size_t len);
-/* Reads and parses a file; an unreadable one gives a lesson with one diag. */
+/* Reads and parses a file; an unreadable or too large one gives a lesson
+ * with one diag (line 0: about the whole file). */
 lesson_t *lesson_load(const char *path);
 void lesson_free(lesson_t *l);
 /* Writes every diagnostic, then "N errors" if there were any. */
 void lesson_print_diags(const lesson_t *l, FILE *out);
+/* s[0..len) safe to print on a terminal: control bytes, DEL, C1 and bidi
+ * controls and bytes that are not UTF-8 become \xHH; tabs and UTF-8 text
+ * stay. Free the result. */
+char *lesson_escape(const char *s, size_t len);
 
 /* The code line where a goroutine is, by the lesson's marks, or -1. */
 int lesson_line_of(const lesson_t *l, const model_t *m, int actor);

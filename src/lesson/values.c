@@ -42,7 +42,7 @@ void lp_expect_end(lp_t *p, const char *after)
 {
     tok_t t;
     if (lp_word(p, &t))
-        lp_err(p, t.at, strlen(p->line) - t.at, "unexpected '%.*s' after %s", (int)t.len, p->line + t.at, after);
+        lp_err(p, t.at, p->len - t.at, "unexpected '%.*s' after %s", (int)t.len, p->line + t.at, after);
 }
 
 bool tok_is(const lp_t *p, tok_t t, const char *s)
@@ -131,6 +131,8 @@ const char *lp_suggest(const char *word, size_t len, const char *const *cands, s
 
 void lp_unknown(lp_t *p, tok_t t, const char *what, const char *const *names, size_t n)
 {
+    if (lp_full(p)) /* the diagnostic would be dropped: spare the search */
+        return;
     const char *s = p->line + t.at;
     const char *guess = lp_suggest(s, t.len, names, n);
     if (guess)
@@ -142,9 +144,9 @@ void lp_unknown(lp_t *p, tok_t t, const char *what, const char *const *names, si
 int lp_label(lp_t *p, tok_t t)
 {
     const lesson_t *l = p->l;
-    for (int i = 0; i < l->n_labels; i++)
-        if (tok_is(p, t, l->labels[i].name))
-            return i;
+    int found = lp_find_label(p, p->line + t.at, t.len);
+    if (found >= 0 || lp_full(p))
+        return found;
     const char **names = xmalloc(((size_t)l->n_labels + 1) * sizeof *names);
     for (int i = 0; i < l->n_labels; i++)
         names[i] = l->labels[i].name;
@@ -274,6 +276,7 @@ static bool option_value(lp_t *p, lesson_opt_t *o, tok_t v)
 void lp_options(lp_t *p, lesson_action_t *a)
 {
     tok_t t;
+    int cap = 0;
     if (lp_at_end(p))
         lp_err(p, p->pos, 1, "`configure` needs options, e.g. `configure workers=3 jobs=9`");
     while (lp_word(p, &t)) {
@@ -296,7 +299,7 @@ void lp_options(lp_t *p, lesson_action_t *a)
         lesson_opt_t o = { .id = (lesson_opt_id_t)id };
         if (!option_value(p, &o, val))
             continue;
-        a->opts = xrealloc(a->opts, (size_t)(a->n_opts + 1) * sizeof *a->opts);
+        a->opts = lp_grow(a->opts, a->n_opts, &cap, sizeof *a->opts);
         a->opts[a->n_opts++] = o;
     }
 }
@@ -427,7 +430,7 @@ static bool subject(lp_t *p, lesson_cond_t *c, tok_t t)
         c->worker = (int)c->b;
         c->b = 0;
         if (!lp_word(p, &what)) {
-            lp_err(p, strlen(p->line), 1, "expected state, jobs or at after `worker %d`", c->worker);
+            lp_err(p, p->len, 1, "expected state, jobs or at after `worker %d`", c->worker);
             return false;
         }
         int part = lp_lookup(p->line + what.at, what.len, parts, 3);
@@ -465,7 +468,7 @@ bool lp_condition(lp_t *p, lesson_cond_t *c)
 {
     tok_t t, op, v;
     if (!lp_word(p, &t)) {
-        lp_err(p, strlen(p->line), 1, "expected a condition, e.g. `results == 9`");
+        lp_err(p, p->len, 1, "expected a condition, e.g. `results == 9`");
         return false;
     }
     size_t subject_at = t.at;
@@ -475,7 +478,7 @@ bool lp_condition(lp_t *p, lesson_cond_t *c)
     if (c->field == LF_AT) {
         c->op = LOP_AT;
         if (!lp_word(p, &v)) {
-            lp_err(p, strlen(p->line), 1, "expected a code label after `at`");
+            lp_err(p, p->len, 1, "expected a code label after `at`");
             return false;
         }
         c->a = lp_label(p, v);
@@ -488,7 +491,7 @@ bool lp_condition(lp_t *p, lesson_cond_t *c)
             c->a = 1;
             return true;
         }
-        lp_err(p, subject_at, strlen(p->line) - subject_at, "expected an operator (== != < <= > >= between) after '%s'",
+        lp_err(p, subject_at, p->len - subject_at, "expected an operator (== != < <= > >= between) after '%s'",
                fields[c->field].name);
         return false;
     }
@@ -505,7 +508,7 @@ bool lp_condition(lp_t *p, lesson_cond_t *c)
         return false;
     }
     if (!lp_word(p, &v)) {
-        lp_err(p, strlen(p->line), 1, "expected a value after '%.*s'", (int)op.len, p->line + op.at);
+        lp_err(p, p->len, 1, "expected a value after '%.*s'", (int)op.len, p->line + op.at);
         return false;
     }
     if (type == T_TEXT) {
@@ -518,7 +521,7 @@ bool lp_condition(lp_t *p, lesson_cond_t *c)
     if (c->op == LOP_BETWEEN) {
         tok_t and, hi;
         if (!lp_word(p, &and) || !tok_is(p, and, "and") || !lp_word(p, &hi)) {
-            lp_err(p, v.at, strlen(p->line) - v.at, "expected `between LOW and HIGH`");
+            lp_err(p, v.at, p->len - v.at, "expected `between LOW and HIGH`");
             return false;
         }
         if (!read_bound(p, type, hi, &c->b, &c->b_per_core))
