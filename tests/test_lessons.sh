@@ -11,7 +11,7 @@ if ! "$POOLVIZ" lesson --check --help 2>/dev/null | grep -q 'usage: poolviz less
     exit 0
 fi
 set -- "$lessons"/[0-9]*.lesson
-echo "1..$(($# + 7))"
+echo "1..$(($# + 8))"
 for f in "$@"; do
     run 0 lesson --check "$f" && count "$out" ' failed$' 1 && count "$out" 'FAIL' 0 && count "$out" ', 0 failed$' 1
     result "$(basename "$f" .lesson) passes its checks"
@@ -41,9 +41,10 @@ run 1 lesson --check "$dir/wrong.lesson" && count "$out" 'step 1: FAIL: expected
 result "a failing expectation fails the check"
 
 printf 'titel: Bad\nsay: hello\n' >"$dir/bad.lesson"
-run 1 lesson --check "$dir/bad.lesson" && count "$out" "bad.lesson:1:1: unknown keyword 'titel' \\(did you mean 'title'\\?\\)" 1 &&
-    count "$out" 'bad.lesson:2:1: `say` belongs in a step' 1 && count "$out" '^ *\^' 2
-result "a file with errors reports every one, with carets"
+run 1 lesson --check "$dir/bad.lesson" && count "$err" "bad.lesson:1:1: unknown keyword 'titel' \\(did you mean 'title'\\?\\)" 1 &&
+    count "$err" 'bad.lesson:2:1: `say` belongs in a step' 1 && count "$err" '^ *\^' 2 &&
+    count "$out" 'bad.lesson:' 0 && count "$out" '^lesson bad: FAIL: the file has errors$' 1
+result "a file with errors reports every one, with carets, on stderr"
 
 run 64 lesson --check no-such-lesson && count "$err" "no lesson 'no-such-lesson'" 1
 result "an unknown lesson is a usage error"
@@ -53,3 +54,10 @@ result "no lesson at all is a usage error"
 
 run 64 lesson --check --bogus x && count "$err" "unknown option '--bogus'" 1
 result "an unknown option is a usage error"
+
+# The lesson's words are shown, never obeyed: a title that would clear the
+# screen is listed escaped.
+mkdir "$dir/esc"
+printf 'title: \033[2Jpwned\nsummary: S\ncode:\nend\nstep 1: a\n' >"$dir/esc/01-esc.lesson"
+POOLVIZ_LESSONS=$dir/esc run 0 lessons && count "$out" '^01-esc +\\x1b\[2Jpwned$' 1 && count "$out" "$(printf '\033')" 0
+result "lessons shows a title's control bytes escaped"
