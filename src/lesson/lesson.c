@@ -565,9 +565,12 @@ static void action_line(parser_t *ps, keyword_t k, size_t kw_at)
         lp_condition(p, &add_action(ps, LA_EXPECT)->cond);
         return;
     case K_RUN: {
+        static const char *const forms[] = { "until", "for" };
         if (!lp_word(p, &t) || (!tok_is(p, t, "until") && !tok_is(p, t, "for"))) {
-            lp_err(p, lp_at_end(p) ? kw_at : t.at, lp_at_end(p) ? 3 : t.len,
-                   "expected `run until CONDITION` or `run for DURATION`");
+            const char *guess = t.len ? lp_suggest(p->line + t.at, t.len, forms, 2) : NULL;
+            lp_err(p, t.len ? t.at : kw_at, t.len ? t.len : 3,
+                   "expected `run until CONDITION` or `run for DURATION`%s%s%s", guess ? " (did you mean '" : "",
+                   guess ? guess : "", guess ? "'?)" : "");
             return;
         }
         if (tok_is(p, t, "until")) {

@@ -415,6 +415,22 @@ static bool read_bound(lp_t *p, ftype_t type, tok_t t, int64_t *v, bool *per_cor
     return read_value(p, type, t, v);
 }
 
+/* Operators too short for an edit distance to tell apart: the usual slips
+ * from other languages, by hand; longer ones (`betwen`) by distance. */
+static void unknown_operator(lp_t *p, tok_t op)
+{
+    static const char *const slips[][2] = {
+        { "=", "==" }, { "===", "==" }, { "=<", "<=" }, { "=>", ">=" }, { "<>", "!=" }, { "=!", "!=" },
+        { "!==", "!=" }, { "≠", "!=" }, { "≤", "<=" }, { "≥", ">=" },
+    };
+    for (size_t i = 0; i < sizeof slips / sizeof slips[0]; i++)
+        if (tok_is(p, op, slips[i][0])) {
+            lp_err(p, op.at, op.len, "unknown operator '%s' (did you mean '%s'?)", slips[i][0], slips[i][1]);
+            return;
+        }
+    lp_unknown(p, op, "operator", op_names, LOP_AT);
+}
+
 /* The subject: a field name, or `worker K state|jobs|at`, or `WHO at`. */
 static bool subject(lp_t *p, lesson_cond_t *c, tok_t t)
 {
@@ -497,7 +513,7 @@ bool lp_condition(lp_t *p, lesson_cond_t *c)
     }
     int o = lp_lookup(p->line + op.at, op.len, op_names, count_names(op_names));
     if (o < 0 || o == LOP_AT) {
-        lp_unknown(p, op, "operator", op_names, LOP_AT);
+        unknown_operator(p, op);
         return false;
     }
     c->op = (lesson_op_t)o;
