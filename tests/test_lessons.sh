@@ -11,7 +11,7 @@ if ! "$POOLVIZ" lesson --check --help 2>/dev/null | grep -q 'usage: poolviz less
     exit 0
 fi
 set -- "$lessons"/[0-9]*.lesson
-echo "1..$(($# + 8))"
+echo "1..$(($# + 10))"
 for f in "$@"; do
     run 0 lesson --check "$f" && count "$out" ' failed$' 1 && count "$out" 'FAIL' 0 && count "$out" ', 0 failed$' 1
     result "$(basename "$f" .lesson) passes its checks"
@@ -61,3 +61,37 @@ mkdir "$dir/esc"
 printf 'title: \033[2Jpwned\nsummary: S\ncode:\nend\nstep 1: a\n' >"$dir/esc/01-esc.lesson"
 POOLVIZ_LESSONS=$dir/esc run 0 lessons && count "$out" '^01-esc +\\x1b\[2Jpwned$' 1 && count "$out" "$(printf '\033')" 0
 result "lessons shows a title's control bytes escaped"
+
+# The docs' examples are lessons too. lessons/README.md's ten-minute example
+# passes --check as it stands.
+docs=${srcdir:-$(dirname "$0")/..}
+awk '/^```$/ { if (on) exit; on = 1; next } on' "$docs/lessons/README.md" >"$dir/example.lesson"
+run 0 lesson --check "$dir/example.lesson" && count "$out" ', 0 failed$' 1 && count "$err" . 0
+result "lessons/README.md's example lesson passes its checks"
+
+# Every concrete lesson line they show - a `code span` or an indented line,
+# not a template (CONDITION, N, ...) nor a bare keyword - parses, each in a
+# lesson of its own with the example's code and marks. An indented line just
+# after a diagnostic is the line it quotes, a mistake on purpose.
+examples() {
+    for f in "$docs/README.md" "$docs/lessons/README.md"; do
+        grep -o '`[^`]*`' "$f" | tr -d '`'
+        awk '/^    / && prev !~ /\.lesson:[0-9]+:[0-9]+:/ { print substr($0, 5) } { prev = $0 }' "$f"
+    done | grep -E '^(configure|start|run|add-worker|retire-worker|add-jobs|close-jobs|cancel|speed|pause|expect|mark)( |$)' |
+        grep -v '[A-Z]' | grep -Ev '^(configure|run|run for|run until|add-jobs|speed|expect|mark)$' | sort -u
+}
+sed '/^step 1:/,$d' "$dir/example.lesson" >"$dir/header"
+bad=0 checked=0
+examples >"$dir/examples"
+while IFS= read -r line; do
+    { cat "$dir/header"; echo 'step 1: The example'; echo "$line"; } >"$dir/one.lesson"
+    "$POOLVIZ" lesson --check "$dir/one.lesson" >/dev/null 2>"$dir/one.err"
+    checked=$((checked + 1))
+    if [ -s "$dir/one.err" ]; then
+        echo "# the docs' example '$line' does not parse:"
+        sed 's/^/#   /' "$dir/one.err"
+        bad=$((bad + 1))
+    fi
+done <"$dir/examples"
+[ $bad -eq 0 ] && [ $checked -ge 8 ]
+result "every lesson line in README.md and lessons/README.md parses ($checked checked)"
