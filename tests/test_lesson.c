@@ -316,6 +316,7 @@ static const diag_case_t diag_cases[] = {
     { "expect elapsed < 3", 18, "expected a duration such as 250ms, 1s or 1.5s, not '3'" },
     { "expect worker", 8, "expected `worker K state|jobs|at ...`, K from 1" },
     { "expect worker 0 state == idle", 15, "expected `worker K state|jobs|at ...`" },
+    { "expect worker 99999999999 state == idle", 15, "a pool has at most 1024 workers: K from 1 to 1024" },
     { "expect worker 1", 16, "expected state, jobs or at after `worker 1`" },
     { "expect worker 1 mood == idle", 17, "unknown property of a worker 'mood'" },
     { "expect worker 1 state == sleepy", 26, "expected idle, waiting-job, working, blocked-send, waiting-tick or exited" },
@@ -385,6 +386,12 @@ static void test_structure_diagnostics(void **state)
                      l->n_diags, l->n_diags ? l->diags[0].message : "-");
         lesson_free(l);
     }
+    /* The steps after an unclosed code block were read as code: that is
+     * the one error, not also "no steps". */
+    lesson_t *l = parse("title: T\nsummary: S\ncode:\nx\nstep 1: a\n");
+    assert_int_equal(l->n_diags, 1);
+    assert_contains(l->diags[0].message, "the code block is not closed");
+    lesson_free(l);
 }
 
 /* The printed form: file:line:col: message, the line, a caret under the
@@ -522,9 +529,15 @@ static void test_too_many_errors(void **state)
     lesson_t *l = parse(text);
     assert_true(l->too_many_diags);
     assert_int_equal(l->n_diags, 100);
-    FILE *f = fopen("/dev/null", "w");
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
     lesson_print_diags(l, f);
     fclose(f);
+    assert_contains(out, "t.lesson:100:1: unknown keyword 'bogus'\n");
+    assert_true(strstr(out, "t.lesson:101:") == NULL);
+    assert_contains(out, "\nt.lesson: too many errors; the first 100 are shown\n100 errors in t.lesson\n");
+    free(out);
     lesson_free(l);
     free(text);
 }

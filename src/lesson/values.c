@@ -439,8 +439,12 @@ static bool subject(lp_t *p, lesson_cond_t *c, tok_t t)
     if (who == ROLE_WORKER) {
         tok_t k, what;
         static const char *const parts[] = { "state", "jobs", "at" };
-        if (!lp_word(p, &k) || !lp_int(p->line + k.at, k.len, &c->b) || c->b < 1 || c->b > POOL_MAX_WORKERS) {
+        if (!lp_word(p, &k) || !lp_int(p->line + k.at, k.len, &c->b) || c->b < 1) {
             lp_err(p, k.len ? k.at : t.at, k.len ? k.len : t.len, "expected `worker K state|jobs|at ...`, K from 1");
+            return false;
+        }
+        if (c->b > POOL_MAX_WORKERS) {
+            lp_err(p, k.at, k.len, "a pool has at most %d workers: K from 1 to %d", POOL_MAX_WORKERS, POOL_MAX_WORKERS);
             return false;
         }
         c->worker = (int)c->b;
