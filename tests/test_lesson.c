@@ -73,6 +73,7 @@ static const char full[] =
     "why: really\n"
     "run until results >= 3\n"
     "run for 1.5s\n"
+    "configure worker-form=select\n" /* for retire-worker */
     "step 2: Second\n"
     "add-worker\n"
     "retire-worker\n"
@@ -123,7 +124,7 @@ static void test_every_keyword(void **state)
     const lesson_step_t *s = &l->steps[0];
     assert_string_equal(s->title, "First");
     assert_string_equal(s->say, "one two\n\nthree");
-    assert_int_equal(s->n_actions, 6);
+    assert_int_equal(s->n_actions, 7);
     const lesson_action_t *c = &s->actions[0];
     assert_int_equal(c->kind, LA_CONFIGURE);
     assert_int_equal(c->n_opts, LO_COUNT);
@@ -278,6 +279,8 @@ static const diag_case_t diag_cases[] = {
     { "add-jobs 0", 10, "`add-jobs` needs a number of jobs" },
     { "speed 5000", 7, "`speed` needs a number between 0.05 and 1000" },
     { "start now", 7, "unexpected 'now' after start" },
+    { "configure worker-form=range\nretire-worker", 1, "`retire-worker` closes a worker's quit channel, and range-form workers have none" },
+    { "configure worker-form=range\nconfigure worker-form=select\nretire-worker", 1, NULL },
     { "configure", 10, "`configure` needs options" },
     { "configure workers", 11, "expected option=value, e.g. workers=3" },
     { "configure wrokers=3", 11, "unknown option 'wrokers' (did you mean 'workers'?)" },

@@ -270,6 +270,9 @@ typedef struct {
     bool used_labels;      /* a mark or a step came: the code block is too late */
     lesson_step_t *step;   /* the current step */
     int ask;               /* index of the step's open ask action, or -1 */
+    /* The last `configure worker-form=` said range: steps run in file
+     * order, so this is the form the next `start` runs with. */
+    bool range_workers;
     /* Capacities of what grows: the lesson's arrays, the current step's
      * actions and say, the open ask's choices and why, the summary. */
     int code_cap, marks_cap, steps_cap, actions_cap, choices_cap;
@@ -558,8 +561,24 @@ static void action_line(parser_t *ps, keyword_t k, size_t kw_at)
     lp_t *p = &ps->lp;
     tok_t t;
     switch (k) {
-    case K_CONFIGURE:
-        lp_options(p, add_action(ps, LA_CONFIGURE));
+    case K_CONFIGURE: {
+        lesson_action_t *a = add_action(ps, LA_CONFIGURE);
+        lp_options(p, a);
+        for (int i = 0; i < a->n_opts; i++)
+            if (a->opts[i].id == LO_WORKER_FORM)
+                ps->range_workers = strcmp(a->opts[i].s, "range") == 0;
+        return;
+    }
+    case K_RETIRE_WORKER:
+        /* The pool would refuse it as "none is running": say why here. */
+        if (ps->range_workers) {
+            lp_err(p, kw_at, strlen(keywords[k]),
+                   "`retire-worker` closes a worker's quit channel, and range-form workers have none "
+                   "(configure worker-form=select)");
+            return;
+        }
+        add_action(ps, LA_RETIRE_WORKER);
+        lp_expect_end(p, keywords[k]);
         return;
     case K_EXPECT:
         lp_condition(p, &add_action(ps, LA_EXPECT)->cond);
