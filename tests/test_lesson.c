@@ -720,21 +720,33 @@ static void apply(model_t *m, pevent_kind_t kind, uint16_t actor, int64_t value,
 static void test_line_of(void **state)
 {
     (void)state;
-    lesson_t *l = parse(HEAD "say: x\n"
-                            "mark worker idle -> recv\nmark main wait -> wait\nmark main running -> recv\n");
-    assert_int_equal(l->n_diags, 0);
+    /* The lesson's marks; step 2 has main wait elsewhere (once). */
+    lesson_t *l = parse("title: T\nsummary: S\ncode:\nfor j := range jobs { // @recv\n\twg.Wait() // @wait\nend\n"
+                        "mark worker idle -> recv\nmark main wait -> wait\nmark main running -> recv\n"
+                        "step 1: One\nsay: x\nexpect main at wait\n"
+                        "step 2: Two\nmark main wait -> recv\nmark main wait -> wait\nexpect main at recv\n");
+    assert_int_equal(l->n_diags, 1);
+    assert_int_equal(l->diags[0].line, 15);
+    assert_string_equal(l->diags[0].message, "main wait is already marked in this step");
+    assert_int_equal(l->n_marks, 3);
+    assert_int_equal(l->steps[1].n_marks, 1);
+    assert_int_equal(l->steps[0].actions[0].cond.step, 0);
+    assert_int_equal(l->steps[1].actions[0].cond.step, 1);
     model_t *m = malloc(sizeof *m);
     model_init(m);
     apply(m, PE_ACTOR, 1, ROLE_WORKER, 1, 0);
     apply(m, PE_ACTOR, 2, ROLE_MAIN, 0, 0);
     apply(m, PE_ACTOR, 3, ROLE_PRODUCER, 0, 0);
-    assert_int_equal(lesson_line_of(l, m, 1), 0);
-    assert_int_equal(lesson_line_of(l, m, 2), 0);
-    assert_int_equal(lesson_line_of(l, m, 3), -1); /* not marked */
-    assert_int_equal(lesson_line_of(l, m, 9), -1); /* not known */
+    assert_int_equal(lesson_line_of(l, -1, m, 1), 0);
+    assert_int_equal(lesson_line_of(l, -1, m, 2), 0);
+    assert_int_equal(lesson_line_of(l, -1, m, 3), -1); /* not marked */
+    assert_int_equal(lesson_line_of(l, -1, m, 9), -1); /* not known */
     apply(m, PE_BLOCK, 2, 0, 0, PW_WG);
     assert_int_equal(lesson_where(&m->actors[2]), LW_WAIT);
-    assert_int_equal(lesson_line_of(l, m, 2), 1);
+    assert_int_equal(lesson_line_of(l, -1, m, 2), 1);
+    assert_int_equal(lesson_line_of(l, 0, m, 2), 1);
+    assert_int_equal(lesson_line_of(l, 1, m, 2), 0); /* step 2's own mark */
+    assert_int_equal(lesson_line_of(l, 1, m, 1), 0); /* the lesson's, in step 2 too */
     model_done(m);
     free(m);
     lesson_free(l);

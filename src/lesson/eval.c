@@ -151,7 +151,7 @@ static bool at_label(const lesson_t *l, const lesson_cond_t *c, const model_t *m
         snprintf(got, len, "no such goroutine yet");
         return false;
     }
-    int line = lesson_line_of(l, m, actor_id(m, a));
+    int line = lesson_line_of(l, c->step, m, actor_id(m, a));
     const char *where = a->role == ROLE_WORKER ? lesson_state_keyword(a->exited ? WS_EXITED : a->state)
                                                 : lesson_where_name(lesson_where(a));
     if (line >= 0 && l->code[line].label >= 0)

@@ -275,7 +275,7 @@ typedef struct {
     bool range_workers;
     /* Capacities of what grows: the lesson's arrays, the current step's
      * actions and say, the open ask's choices and why, the summary. */
-    int code_cap, marks_cap, steps_cap, actions_cap, choices_cap;
+    int code_cap, marks_cap, steps_cap, actions_cap, step_marks_cap, choices_cap;
     text_t summary, say, why;
 } parser_t;
 
@@ -474,7 +474,7 @@ static void new_step(parser_t *ps, size_t kw_at)
     l->steps = lp_grow(l->steps, l->n_steps, &ps->steps_cap, sizeof *l->steps);
     ps->step = &l->steps[l->n_steps++];
     *ps->step = (lesson_step_t){ .number = want, .title = title, .line = p->lineno };
-    ps->actions_cap = 0;
+    ps->actions_cap = ps->step_marks_cap = 0;
     ps->say = (text_t){ 0 };
     ps->used_labels = true;
 }
@@ -541,14 +541,18 @@ static void mark_line(parser_t *ps)
     lp_expect_end(p, "the label");
     if (m.state < 0 || m.label < 0)
         return;
+    /* A step's marks are its own; the lesson's come before the steps. */
+    lesson_mark_t **marks = ps->step ? &ps->step->marks : &l->marks;
+    int *n_marks = ps->step ? &ps->step->n_marks : &l->n_marks;
     /* Kept once each, so there are at most a few dozen marks to search. */
-    for (int i = 0; i < l->n_marks; i++)
-        if (l->marks[i].who == m.who && l->marks[i].state == m.state) {
-            lp_err(p, state.at, state.len, "%s %s is already marked", who_names[w], names[m.state]);
+    for (int i = 0; i < *n_marks; i++)
+        if ((*marks)[i].who == m.who && (*marks)[i].state == m.state) {
+            lp_err(p, state.at, state.len, "%s %s is already marked%s", who_names[w], names[m.state],
+                   ps->step ? " in this step" : "");
             return;
         }
-    l->marks = lp_grow(l->marks, l->n_marks, &ps->marks_cap, sizeof *l->marks);
-    l->marks[l->n_marks++] = m;
+    *marks = lp_grow(*marks, *n_marks, ps->step ? &ps->step_marks_cap : &ps->marks_cap, sizeof **marks);
+    (*marks)[(*n_marks)++] = m;
 }
 
 /* The words after an action keyword. */
@@ -580,9 +584,12 @@ static void action_line(parser_t *ps, keyword_t k, size_t kw_at)
         add_action(ps, LA_RETIRE_WORKER);
         lp_expect_end(p, keywords[k]);
         return;
-    case K_EXPECT:
-        lp_condition(p, &add_action(ps, LA_EXPECT)->cond);
+    case K_EXPECT: {
+        lesson_action_t *a = add_action(ps, LA_EXPECT);
+        a->cond.step = p->l->n_steps - 1;
+        lp_condition(p, &a->cond);
         return;
+    }
     case K_RUN: {
         static const char *const forms[] = { "until", "for" };
         if (!lp_word(p, &t) || (!tok_is(p, t, "until") && !tok_is(p, t, "for"))) {
@@ -593,7 +600,9 @@ static void action_line(parser_t *ps, keyword_t k, size_t kw_at)
             return;
         }
         if (tok_is(p, t, "until")) {
-            lp_condition(p, &add_action(ps, LA_RUN_UNTIL)->cond);
+            lesson_action_t *a = add_action(ps, LA_RUN_UNTIL);
+            a->cond.step = p->l->n_steps - 1;
+            lp_condition(p, &a->cond);
             return;
         }
         lesson_action_t *a = add_action(ps, LA_RUN_FOR);
@@ -893,6 +902,7 @@ void lesson_free(lesson_t *l)
         for (int j = 0; j < l->steps[i].n_actions; j++)
             free_action(&l->steps[i].actions[j]);
         free(l->steps[i].actions);
+        free(l->steps[i].marks);
         free(l->steps[i].title);
         free(l->steps[i].say);
     }
@@ -932,14 +942,22 @@ lesson_where_t lesson_where(const model_actor_t *a)
     }
 }
 
-int lesson_line_of(const lesson_t *l, const model_t *m, int actor)
+static int marked_line(const lesson_t *l, const lesson_mark_t *marks, int n, pool_role_t who, int state)
+{
+    for (int i = 0; i < n; i++)
+        if (marks[i].who == who && marks[i].state == state)
+            return l->labels[marks[i].label].line;
+    return -1;
+}
+
+int lesson_line_of(const lesson_t *l, int step, const model_t *m, int actor)
 {
     if (actor <= 0 || actor >= m->n_actors || !m->actors[actor].known)
         return -1;
     const model_actor_t *a = &m->actors[actor];
     int state = a->role == ROLE_WORKER ? (int)(a->exited ? WS_EXITED : a->state) : (int)lesson_where(a);
-    for (int i = 0; i < l->n_marks; i++)
-        if (l->marks[i].who == a->role && l->marks[i].state == state)
-            return l->labels[l->marks[i].label].line;
-    return -1;
+    int line = -1;
+    if (step >= 0 && step < l->n_steps)
+        line = marked_line(l, l->steps[step].marks, l->steps[step].n_marks, a->role, state);
+    return line >= 0 ? line : marked_line(l, l->marks, l->n_marks, a->role, state);
 }

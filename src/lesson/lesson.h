@@ -77,6 +77,7 @@ typedef enum { LCTX_NONE, LCTX_ACTIVE, LCTX_CANCELED, LCTX_DEADLINE } lesson_ctx
 
 typedef struct {
     lesson_field_t field;
+    int step;                /* index of the step it is in: its marks count */
     pool_role_t who;         /* LF_AT */
     int worker;              /* worker K for LF_WORKER_*, LF_AT of a worker */
     lesson_op_t op;
@@ -120,6 +121,11 @@ typedef struct {
     char *say;               /* narration: paragraphs separated by "\n\n" */
     lesson_action_t *actions;
     int n_actions;
+    /* `mark` lines in the step: for this step, they replace the lesson's
+     * mark of the same goroutine and state (the step runs the program
+     * another way, e.g. main collects by count, then by range). */
+    lesson_mark_t *marks;
+    int n_marks;
     int line;
 } lesson_step_t;
 
@@ -170,8 +176,9 @@ void lesson_print_diags(const lesson_t *l, FILE *out);
  * stay. Free the result. */
 char *lesson_escape(const char *s, size_t len);
 
-/* The code line where a goroutine is, by the lesson's marks, or -1. */
-int lesson_line_of(const lesson_t *l, const model_t *m, int actor);
+/* The code line where a goroutine is during step (an index; -1: before
+ * the steps) by that step's marks and the lesson's, or -1. */
+int lesson_line_of(const lesson_t *l, int step, const model_t *m, int actor);
 /* That goroutine's where (lesson_where_t) for main, producer and closer. */
 lesson_where_t lesson_where(const model_actor_t *a);
 
