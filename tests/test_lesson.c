@@ -330,6 +330,15 @@ static const diag_case_t diag_cases[] = {
     { "expect results == 8/", 20, "a value can be divided only by `cores`" },
     { "expect ctx == active/cores", 21, "`/cores` applies only to numbers and durations" },
     { "expect makespan >= fast/cores", 20, "expected a duration such as 250ms, 1s or 1.5s, not 'fast'" },
+    { "expect makespan >= 80% of step 1", 32, "expected the number of a step before this one (step 1)" },
+    { "expect makespan >= 80% of step", 20, "expected `80% of step N`" },
+    { "expect makespan >= 80% off step 1", 20, "expected `80% of step N`" },
+    { "expect makespan >= x% of step 1", 20, "expected a percentage from 1% to 10000%, not 'x%'" },
+    { "expect makespan >= 0% of step 1", 20, "expected a percentage from 1% to 10000%" },
+    { "expect ctx == 80% of step 1", 15, "`P% of step N` compares only the lesson's numbers and durations" },
+    { "expect worker 1 jobs >= 80% of step 1", 25, "`P% of step N` compares only the lesson's numbers" },
+    { "configure workers=cores", 1, NULL },
+    { "configure workers=many", 19, "workers: expected a number between 1 and 1024, got 'many' (or `cores`)" },
     { "say: a\x01", 1, NULL }, /* control bytes are text: no error */
 };
 
@@ -799,6 +808,39 @@ static void test_run_judges(void **state)
     lesson_free(l);
 }
 
+/* `P% of step N` judges a run against an earlier step's; workers=cores
+ * starts one worker per core (pretended here). */
+static void test_compare_with_step(void **state)
+{
+    (void)state;
+    lesson_set_cores(4);
+    lesson_t *l = parse(HEAD "configure workers=2 jobs=4 duration=100ms worker-form=range\n"
+                            "start\nrun until finished\n"
+                            "step 2: One per core\n"
+                            "configure workers=cores\nstart\nrun for 50ms\nexpect workers == 4\n"
+                            "run until makespan >= 50% of step 1\n"
+                            "expect makespan <= 55% of step 1\n"
+                            "expect makespan >= 80% of step 1\n");
+    lesson_print_diags(l, stderr);
+    assert_int_equal(l->n_diags, 0);
+    assert_int_equal(l->steps[1].actions[4].cond.of_step, 1);
+    assert_int_equal(l->steps[1].actions[4].cond.a, 50);
+    verdicts_t v = { 0 };
+    lesson_run_opts_t o = { .check = true, .verdict = on_verdict, .verdict_ud = &v };
+    lesson_run_t *r = lesson_run_new(l, &o);
+    assert_int_equal(lesson_run_step(r, 0), 0);
+    assert_int_equal(lesson_run_step(r, 1), 1);
+    assert_int_equal(v.ok, 2);
+    assert_string_equal(v.last, "expected makespan >= 80% of step 1 (makespan >= 160ms), got 100ms");
+    /* From the start again, step 1 has not run: nothing to compare with. */
+    lesson_run_reset(r);
+    assert_int_equal(lesson_run_step(r, 1), 3);
+    assert_string_equal(v.last, "makespan >= 80% of step 1: step 1 has not run");
+    lesson_run_free(r);
+    lesson_free(l);
+    lesson_set_cores(0);
+}
+
 /* `VALUE/cores` bounds: parsed with their flag, judged and shown against
  * the machine's cores (pretended here, so the numbers are known). */
 static void test_per_core_bounds(void **state)
@@ -940,6 +982,7 @@ int main(void)
         cmocka_unit_test(test_line_of),
         cmocka_unit_test(test_per_core_bounds),
         cmocka_unit_test(test_run_judges),
+        cmocka_unit_test(test_compare_with_step),
         cmocka_unit_test(test_run_pause),
         cmocka_unit_test(test_check_file),
     };

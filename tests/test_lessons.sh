@@ -71,7 +71,8 @@ result "lessons/README.md's example lesson passes its checks"
 
 # Every concrete lesson line they show - a `code span` or an indented line,
 # not a template (CONDITION, N, ...) nor a bare keyword - parses, each in a
-# lesson of its own with the example's code and marks. An indented line just
+# lesson of its own with the example's code and marks (and steps to refer
+# to). An indented line just
 # after a diagnostic is the line it quotes, a mistake on purpose.
 examples() {
     for f in "$docs/README.md" "$docs/lessons/README.md"; do
@@ -84,7 +85,9 @@ sed '/^step 1:/,$d' "$dir/example.lesson" >"$dir/header"
 bad=0 checked=0
 examples >"$dir/examples"
 while IFS= read -r line; do
-    { cat "$dir/header"; echo 'step 1: The example'; echo "$line"; } >"$dir/one.lesson"
+    # Nine steps before it, for the examples that compare with one.
+    { cat "$dir/header"; for k in 1 2 3 4 5 6 7 8 9; do echo "step $k: Before"; done
+      echo 'step 10: The example'; echo "$line"; } >"$dir/one.lesson"
     "$POOLVIZ" lesson --check "$dir/one.lesson" >/dev/null 2>"$dir/one.err"
     checked=$((checked + 1))
     if [ -s "$dir/one.err" ]; then

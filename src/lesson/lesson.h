@@ -85,6 +85,10 @@ typedef struct {
     /* `VALUE/cores`: a (b) is divided by the machine's online CPUs when
      * judged, so a claim about CPU-bound work holds on any machine. */
     bool a_per_core, b_per_core;
+    /* `P% of step N`: a is P, compared with P% of what the field was when
+     * step N (1-based; 0: none) ended - so a run is judged against an
+     * earlier one on the same machine. */
+    int of_step;
     char *text;              /* LF_FAILURE */
 } lesson_cond_t;
 

@@ -249,7 +249,9 @@ static bool option_value(lp_t *p, lesson_opt_t *o, tok_t v)
 {
     const char *s = p->line + v.at;
     const char *name = opt_names[o->id];
-    if (o->id == LO_JOBS && tok_is(p, v, "files")) { /* a lesson's word for -1 */
+    /* A lesson's words: jobs=files (one per file, -1), workers=cores (the
+     * machine's, as many as CPU-bound work can use). */
+    if ((o->id == LO_JOBS && tok_is(p, v, "files")) || (o->id == LO_WORKERS && tok_is(p, v, "cores"))) {
         o->s = tok_dup(p, v);
         return true;
     }
@@ -266,7 +268,7 @@ static bool option_value(lp_t *p, lesson_opt_t *o, tok_t v)
     const char *const *names = cli_run_option_choices(name);
     const char *guess = names ? lp_suggest(s, v.len, names, count_names(names)) : NULL;
     lp_err(p, v.at, v.len, "%s: %s%s%s%s%s", name, why,
-           o->id == LO_JOBS ? " (or `files`: one job per file of dir)" : "", guess ? " (did you mean '" : "",
+           o->id == LO_JOBS ? " (or `files`: one job per file of dir)" : o->id == LO_WORKERS ? " (or `cores`)" : "", guess ? " (did you mean '" : "",
            guess ? guess : "", guess ? "'?)" : "");
     free(o->s);
     o->s = NULL;
@@ -431,6 +433,37 @@ static void unknown_operator(lp_t *p, tok_t op)
     lp_unknown(p, op, "operator", op_names, LOP_AT);
 }
 
+/* `P% of step N`, after an operator: what the field was at the end of an
+ * earlier step, scaled. For the lesson's own fields, not a worker's. */
+static bool percent_of_step(lp_t *p, lesson_cond_t *c, tok_t v)
+{
+    tok_t of, step, n;
+    int64_t pct, k;
+    int current = p->l->n_steps; /* the step this condition is in */
+    if (c->op == LOP_BETWEEN || c->field >= LF_WORKER_STATE || (fields[c->field].type != T_COUNT &&
+                                                                 fields[c->field].type != T_DUR)) {
+        lp_err(p, v.at, v.len, "`P%% of step N` compares only the lesson's numbers and durations, with == != < <= > >=");
+        return false;
+    }
+    if (!lp_int(p->line + v.at, v.len - 1, &pct) || pct < 1 || pct > 10000) {
+        lp_err(p, v.at, v.len, "expected a percentage from 1%% to 10000%%, not '%.*s'", (int)v.len, p->line + v.at);
+        return false;
+    }
+    if (!lp_word(p, &of) || !tok_is(p, of, "of") || !lp_word(p, &step) || !tok_is(p, step, "step") ||
+        !lp_word(p, &n)) {
+        lp_err(p, v.at, p->len - v.at, "expected `%.*s of step N`", (int)v.len, p->line + v.at);
+        return false;
+    }
+    if (!lp_int(p->line + n.at, n.len, &k) || k < 1 || k >= current) {
+        lp_err(p, n.at, n.len, "expected the number of a step before this one (step %d)", current);
+        return false;
+    }
+    c->a = pct;
+    c->of_step = (int)k;
+    lp_expect_end(p, "the step");
+    return true;
+}
+
 /* The subject: a field name, or `worker K state|jobs|at`, or `WHO at`. */
 static bool subject(lp_t *p, lesson_cond_t *c, tok_t t)
 {
@@ -535,6 +568,8 @@ bool lp_condition(lp_t *p, lesson_cond_t *c)
         c->text = tok_unquote(p, v);
         if (!c->text)
             return false;
+    } else if (v.len > 1 && p->line[v.at + v.len - 1] == '%') {
+        return percent_of_step(p, c, v);
     } else if (!read_bound(p, type, v, &c->a, &c->a_per_core)) {
         return false;
     }
