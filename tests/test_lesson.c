@@ -607,40 +607,50 @@ static void test_large_inputs(void **state)
     assert_true(printed_size(l) < 100 * 600);
     lesson_free(l);
 
-    /* Narration, summary and why: each joined in one growing text. */
+    /* Narration, summary and why: each joined in one growing text; a
+     * mark repeated (each reported, kept once). */
     f = open_memstream(&buf, &len);
     for (int i = 0; i < 200000; i++)
         fputs("summary: s\n", f);
     fputs(HEAD, f);
     for (int i = 0; i < 50000; i++)
         fputs("say: word\n", f);
+    for (int i = 0; i < 100000; i++)
+        fputs("mark main wait -> recv\n", f);
     fputs("ask: q\nchoice: a\nanswer: b\n", f);
     for (int i = 0; i < 200000; i++)
         fputs("why: w\n", f);
     l = parse_stream(&buf, &len, f);
-    assert_int_equal(l->n_diags, 0);
+    assert_int_equal(l->n_diags, 100);
+    assert_contains(l->diags[99].message, "main wait is already marked in this step");
+    assert_int_equal(l->steps[0].n_marks, 1);
     assert_int_equal(strlen(l->summary), 200001 * 2 - 1); /* and HEAD's */
     assert_int_equal(strlen(l->steps[0].say), 50000 * 5 - 1);
     assert_int_equal(strlen(l->steps[0].actions[0].ask.why), 200000 * 2 - 1);
     lesson_free(l);
 
-    /* 100,000 labels, each named by an expectation, and a repeated mark. */
+    /* 100,000 labels, each named by an expectation, a repeated mark, and
+     * names of no label (for which no guess is sought among so many). */
     f = open_memstream(&buf, &len);
     fputs("title: T\nsummary: S\ncode:\n", f);
     for (int i = 0; i < 100000; i++)
         fprintf(f, "x() // @l%d\n", i);
     fputs("end\n", f);
-    for (int i = 0; i < 100000; i++)
+    for (int i = 0; i < 50; i++)
         fputs("mark main wait -> l7\n", f);
     fputs("step 1: a\n", f);
     for (int i = 0; i < 100000; i++)
         fprintf(f, "expect main at l%d\n", 99999 - i);
+    for (int i = 0; i < 1000; i++)
+        fprintf(f, "expect main at l%dx\n", i);
     l = parse_stream(&buf, &len, f);
     assert_int_equal(l->n_labels, 100000);
     assert_int_equal(l->n_marks, 1);
-    assert_int_equal(l->n_diags, 100); /* main wait is already marked */
-    assert_contains(l->diags[0].message, "main wait is already marked");
-    assert_int_equal(l->steps[0].n_actions, 100000);
+    assert_int_equal(l->n_diags, 100);
+    assert_true(l->too_many_diags);
+    assert_string_equal(l->diags[48].message, "main wait is already marked");
+    assert_string_equal(l->diags[49].message, "unknown label 'l0x'");
+    assert_int_equal(l->steps[0].n_actions, 101000);
     assert_int_equal(l->steps[0].actions[0].cond.a, 99999);
     assert_int_equal(l->labels[99999].line, 99999);
     lesson_free(l);

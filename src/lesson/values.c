@@ -86,18 +86,28 @@ int lp_lookup(const char *s, size_t len, const char *const *names, size_t n)
 }
 
 /* Edit distance counting a swap of neighbours as one edit (the commonest
- * typo: "wiat"), giving up (returning limit + 1) on long words. */
+ * typo: "wiat"), or limit + 1 when it is more than limit or the words are
+ * long. Only the band of cells within limit of the diagonal can be within
+ * limit, so a lookup among many names (labels) stays cheap. */
 static size_t distance(const char *a, size_t la, const char *b, size_t limit)
 {
-    size_t lb = strlen(b);
-    if (la > 64 || lb > 64)
-        return limit + 1;
-    size_t prev2[65], prev[65], row[65];
+    size_t lb = strlen(b), far = limit + 1;
+    if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) > limit)
+        return far;
+    size_t rows[3][65];
+    size_t *prev2 = rows[0], *prev = rows[1], *row = rows[2];
     for (size_t j = 0; j <= lb; j++)
-        prev[j] = j;
+        prev[j] = j < far ? j : far;
     for (size_t i = 1; i <= la; i++) {
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
+        size_t lo = i > limit ? i - limit : 1, hi = i + limit < lb ? i + limit : lb;
+        row[0] = i < far ? i : far;
+        /* The cells just outside the band, which the next rows read. */
+        if (lo > 1)
+            row[lo - 1] = far;
+        if (hi < lb)
+            row[hi + 1] = far;
+        size_t least = lo == 1 ? row[0] : far;
+        for (size_t j = lo; j <= hi; j++) {
             size_t best = prev[j - 1] + (a[i - 1] != b[j - 1]);
             if (row[j - 1] + 1 < best)
                 best = row[j - 1] + 1;
@@ -105,10 +115,16 @@ static size_t distance(const char *a, size_t la, const char *b, size_t limit)
                 best = prev[j] + 1;
             if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < best)
                 best = prev2[j - 2] + 1;
-            row[j] = best;
+            row[j] = best < far ? best : far;
+            if (row[j] < least)
+                least = row[j];
         }
-        memcpy(prev2, prev, sizeof prev);
-        memcpy(prev, row, sizeof row);
+        if (least >= far) /* every way on is already too far */
+            return far;
+        size_t *done = prev2;
+        prev2 = prev;
+        prev = row;
+        row = done;
     }
     return prev[lb];
 }
@@ -147,6 +163,12 @@ int lp_label(lp_t *p, tok_t t)
     int found = lp_find_label(p, p->line + t.at, t.len);
     if (found >= 0 || lp_full(p))
         return found;
+    /* A lesson has tens of labels; among thousands a guess is no help,
+     * and comparing with each of them for every mistake is slow. */
+    if (l->n_labels > 1000) {
+        lp_unknown(p, t, "label", NULL, 0);
+        return -1;
+    }
     const char **names = xmalloc(((size_t)l->n_labels + 1) * sizeof *names);
     for (int i = 0; i < l->n_labels; i++)
         names[i] = l->labels[i].name;
