@@ -2,7 +2,9 @@
 # run_fuzz.sh - builds the lesson parser's libFuzzer target with clang and runs
 # it for FUZZ_SECONDS (default 30), seeded with the shipped lessons. Exits 0
 # when no crash was found, 1 on a crash (the input is left in $FUZZ_DIR), and
-# 77 (skip) when clang cannot build with -fsanitize=fuzzer.
+# 77 (skip) when clang cannot build with -fsanitize=fuzzer. Inputs go up to
+# 128 KiB, long enough for work that grows faster than the input to show
+# as a timeout (test_lesson parses multi-megabyte inputs too).
 #   sh tests/run_fuzz.sh            or   make fuzz FUZZ_SECONDS=60
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +29,7 @@ fi
     "$here/src/model/model.c" "$here"/src/engine/*.c "$here"/src/core/*.c \
     -lm -lpthread -o "$FUZZ_DIR/fuzz_lesson" || exit 1
 cp "$here"/lessons/*.lesson "$FUZZ_DIR/corpus/"
-"$FUZZ_DIR/fuzz_lesson" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+"$FUZZ_DIR/fuzz_lesson" -max_total_time="$seconds" -max_len=131072 -timeout=10 \
     -artifact_prefix="$FUZZ_DIR/" "$FUZZ_DIR/corpus" 2>"$FUZZ_DIR/log"
 status=$?
 tail -n 3 "$FUZZ_DIR/log"

@@ -73,6 +73,7 @@ static const char full[] =
     "why: really\n"
     "run until results >= 3\n"
     "run for 1.5s\n"
+    "configure worker-form=select\n" /* for retire-worker */
     "step 2: Second\n"
     "add-worker\n"
     "retire-worker\n"
@@ -123,7 +124,7 @@ static void test_every_keyword(void **state)
     const lesson_step_t *s = &l->steps[0];
     assert_string_equal(s->title, "First");
     assert_string_equal(s->say, "one two\n\nthree");
-    assert_int_equal(s->n_actions, 6);
+    assert_int_equal(s->n_actions, 7);
     const lesson_action_t *c = &s->actions[0];
     assert_int_equal(c->kind, LA_CONFIGURE);
     assert_int_equal(c->n_opts, LO_COUNT);
@@ -269,6 +270,8 @@ static const diag_case_t diag_cases[] = {
     { "mark main wait -> wait x", 24, "unexpected 'x' after the label" },
     { "run", 1, "expected `run until CONDITION` or `run for DURATION`" },
     { "run to 3s", 5, "expected `run until CONDITION` or `run for DURATION`" },
+    { "run unti finished", 5, "expected `run until CONDITION` or `run for DURATION` (did you mean 'until'?)" },
+    { "run fro 1s", 5, "(did you mean 'for'?)" },
     { "run for", 8, "`run for` needs a duration" },
     { "run for 3 s", 9, "expected a duration such as 250ms, 1s or 1.5s, not '3'" },
     { "run for 3x", 9, "expected a duration such as 250ms, 1s or 1.5s, not '3x'" },
@@ -276,6 +279,8 @@ static const diag_case_t diag_cases[] = {
     { "add-jobs 0", 10, "`add-jobs` needs a number of jobs" },
     { "speed 5000", 7, "`speed` needs a number between 0.05 and 1000" },
     { "start now", 7, "unexpected 'now' after start" },
+    { "configure worker-form=range\nretire-worker", 1, "`retire-worker` closes a worker's quit channel, and range-form workers have none" },
+    { "configure worker-form=range\nconfigure worker-form=select\nretire-worker", 1, NULL },
     { "configure", 10, "`configure` needs options" },
     { "configure workers", 11, "expected option=value, e.g. workers=3" },
     { "configure wrokers=3", 11, "unknown option 'wrokers' (did you mean 'workers'?)" },
@@ -295,7 +300,11 @@ static const diag_case_t diag_cases[] = {
     { "expect", 7, "expected a condition, e.g. `results == 9`" },
     { "expect resluts == 9", 8, "unknown field 'resluts' (did you mean 'results'?)" },
     { "expect results", 8, "expected an operator (== != < <= > >= between) after 'results'" },
-    { "expect results =< 9", 16, "unknown operator '=<'" },
+    { "expect results =< 9", 16, "unknown operator '=<' (did you mean '<='?)" },
+    { "run until results = 9", 19, "unknown operator '=' (did you mean '=='?)" },
+    { "expect results === 9", 16, "unknown operator '===' (did you mean '=='?)" },
+    { "expect results ≥ 9", 16, "unknown operator '≥' (did you mean '>='?)" },
+    { "expect results betwen 1 and 2", 16, "unknown operator 'betwen' (did you mean 'between'?)" },
     { "expect results ==", 18, "expected a value after '=='" },
     { "expect results == nine", 19, "expected a whole number, not 'nine'" },
     { "expect results == 9 please", 21, "unexpected 'please' after the value" },
@@ -310,6 +319,7 @@ static const diag_case_t diag_cases[] = {
     { "expect elapsed < 3", 18, "expected a duration such as 250ms, 1s or 1.5s, not '3'" },
     { "expect worker", 8, "expected `worker K state|jobs|at ...`, K from 1" },
     { "expect worker 0 state == idle", 15, "expected `worker K state|jobs|at ...`" },
+    { "expect worker 99999999999 state == idle", 15, "a pool has at most 1024 workers: K from 1 to 1024" },
     { "expect worker 1", 16, "expected state, jobs or at after `worker 1`" },
     { "expect worker 1 mood == idle", 17, "unknown property of a worker 'mood'" },
     { "expect worker 1 state == sleepy", 26, "expected idle, waiting-job, working, blocked-send, waiting-tick or exited" },
@@ -320,6 +330,15 @@ static const diag_case_t diag_cases[] = {
     { "expect results == 8/", 20, "a value can be divided only by `cores`" },
     { "expect ctx == active/cores", 21, "`/cores` applies only to numbers and durations" },
     { "expect makespan >= fast/cores", 20, "expected a duration such as 250ms, 1s or 1.5s, not 'fast'" },
+    { "expect makespan >= 80% of step 1", 32, "expected the number of a step before this one (step 1)" },
+    { "expect makespan >= 80% of step", 20, "expected `80% of step N`" },
+    { "expect makespan >= 80% off step 1", 20, "expected `80% of step N`" },
+    { "expect makespan >= x% of step 1", 20, "expected a percentage from 1% to 10000%, not 'x%'" },
+    { "expect makespan >= 0% of step 1", 20, "expected a percentage from 1% to 10000%" },
+    { "expect ctx == 80% of step 1", 15, "`P% of step N` compares only the lesson's numbers and durations" },
+    { "expect worker 1 jobs >= 80% of step 1", 25, "`P% of step N` compares only the lesson's numbers" },
+    { "configure workers=cores", 1, NULL },
+    { "configure workers=many", 19, "workers: expected a number between 1 and 1024, got 'many' (or `cores`)" },
     { "say: a\x01", 1, NULL }, /* control bytes are text: no error */
 };
 
@@ -379,6 +398,12 @@ static void test_structure_diagnostics(void **state)
                      l->n_diags, l->n_diags ? l->diags[0].message : "-");
         lesson_free(l);
     }
+    /* The steps after an unclosed code block were read as code: that is
+     * the one error, not also "no steps". */
+    lesson_t *l = parse("title: T\nsummary: S\ncode:\nx\nstep 1: a\n");
+    assert_int_equal(l->n_diags, 1);
+    assert_contains(l->diags[0].message, "the code block is not closed");
+    lesson_free(l);
 }
 
 /* The printed form: file:line:col: message, the line, a caret under the
@@ -400,6 +425,94 @@ static void test_caret(void **state)
                              "1 error in t.lesson\n");
     free(out);
     lesson_free(l);
+}
+
+/* What the file holds is shown, never sent to the terminal as is: control
+ * bytes and bad UTF-8 escaped, in the line and in the message. */
+static void test_control_bytes_escaped(void **state)
+{
+    (void)state;
+    lesson_t *l = with_line("\x1b[2J\x1b]0;pwned\x07 hi");
+    assert_int_equal(l->n_diags, 1);
+    assert_string_equal(l->diags[0].message, "expected a keyword such as `say:` or `expect`, not '\\x1b'");
+    assert_string_equal(l->diags[0].text, "\\x1b[2J\\x1b]0;pwned\\x07 hi\n^~~~");
+    lesson_free(l);
+    /* A word quoted in the message; a C1 control (U+009B, CSI); a lone
+     * UTF-8 lead byte. */
+    l = with_line("expect results == 9 \x1b[31m\xc2\x9b\xc3");
+    assert_int_equal(l->n_diags, 1);
+    assert_string_equal(l->diags[0].message, "unexpected '\\x1b[31m\\xc2\\x9b\\xc3' after the value");
+    assert_string_equal(l->diags[0].text, "expect results == 9 \\x1b[31m\\xc2\\x9b\\xc3\n"
+                                          "                    ^~~~~~~~~~~~~~~~~~~~");
+    lesson_free(l);
+    /* A character that is not a keyword is named whole. */
+    l = with_line("  é");
+    assert_string_equal(l->diags[0].message, "expected a keyword such as `say:` or `expect`, not 'é'");
+    lesson_free(l);
+    char *esc = lesson_escape("a\tb\x7f\xe2\x80\xae→", 10);
+    assert_string_equal(esc, "a\tb\\x7f\\xe2\\x80\\xae→");
+    free(esc);
+}
+
+/* An editor's byte order mark is not the start of a keyword. */
+static void test_bom_skipped(void **state)
+{
+    (void)state;
+    char *text = xasprintf("\xef\xbb\xbf%s", HEAD);
+    lesson_t *l = parse(text);
+    assert_int_equal(l->n_diags, 0);
+    assert_string_equal(l->title, "T");
+    lesson_free(l);
+    free(text);
+}
+
+/* Columns count characters, and the caret pads one space per character:
+ * it sits under the word after non-ASCII text, tabs copied. */
+static void test_caret_after_utf8(void **state)
+{
+    (void)state;
+    lesson_t *l = with_line("expect failure contains \"ééé → ✓\" zzz");
+    assert_int_equal(l->n_diags, 1);
+    assert_int_equal(l->diags[0].col, 35);
+    assert_string_equal(l->diags[0].text, "expect failure contains \"ééé → ✓\" zzz\n"
+                                          "                                  ^~~");
+    lesson_free(l);
+    l = with_line("expect failure contains \"é\t→\" zzz");
+    assert_int_equal(l->diags[0].col, 31);
+    assert_string_equal(l->diags[0].text, "expect failure contains \"é\t→\" zzz\n"
+                                          "                          \t   ^~~");
+    lesson_free(l);
+}
+
+/* A long line is shown around the error, cut with "...", the caret under
+ * the column still. */
+static void test_long_line_window(void **state)
+{
+    (void)state;
+    char *line = xasprintf("expect results == 9 %0300d", 7);
+    lesson_t *l = with_line(line);
+    assert_int_equal(l->n_diags, 1);
+    assert_int_equal(l->diags[0].col, 21);
+    const char *text = l->diags[0].text, *nl = strchr(text, '\n');
+    assert_int_equal(nl - text, 200 + 3); /* 200 columns and the "..." */
+    assert_memory_equal(nl - 3, "...", 3);
+    /* The underline ends with the window. */
+    assert_int_equal(strspn(nl + 1, " "), 20);
+    assert_int_equal(nl[21], '^');
+    assert_int_equal(strspn(nl + 22, "~"), 179);
+    assert_int_equal(strlen(nl + 1), 200);
+    lesson_free(l);
+    free(line);
+    /* The error far along a long line: 80 columns before it are shown. */
+    line = xasprintf("expect failure contains \"%0300d\" x", 9);
+    l = with_line(line);
+    text = l->diags[0].text;
+    nl = strchr(text, '\n');
+    assert_int_equal(l->diags[0].col, 24 + 302 + 2);
+    assert_memory_equal(text, "...", 3);
+    assert_string_equal(nl + 1, "                                                                                   ^");
+    lesson_free(l);
+    free(line);
 }
 
 static void test_every_error_reported(void **state)
@@ -428,9 +541,15 @@ static void test_too_many_errors(void **state)
     lesson_t *l = parse(text);
     assert_true(l->too_many_diags);
     assert_int_equal(l->n_diags, 100);
-    FILE *f = fopen("/dev/null", "w");
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
     lesson_print_diags(l, f);
     fclose(f);
+    assert_contains(out, "t.lesson:100:1: unknown keyword 'bogus'\n");
+    assert_true(strstr(out, "t.lesson:101:") == NULL);
+    assert_contains(out, "\nt.lesson: too many errors; the first 100 are shown\n100 errors in t.lesson\n");
+    free(out);
     lesson_free(l);
     free(text);
 }
@@ -442,6 +561,130 @@ static void test_unreadable_file(void **state)
     assert_int_equal(l->n_diags, 1);
     assert_contains(l->diags[0].message, "cannot read /nonexistent/x.lesson");
     lesson_free(l);
+}
+
+/* ---- large inputs: every one parses in time linear in its size ---- */
+
+/* The printed diagnostics' size, which must not grow with the line. */
+static size_t printed_size(const lesson_t *l)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    lesson_print_diags(l, f);
+    fclose(f);
+    free(out);
+    return len;
+}
+
+static lesson_t *parse_stream(char **buf, size_t *len, FILE *f)
+{
+    fclose(f);
+    lesson_t *l = lesson_parse("big.lesson", *buf, *len);
+    free(*buf);
+    return l;
+}
+
+static void test_large_inputs(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f;
+
+    /* A 10 MB line of a million errors: a hundred kept, each showing a
+     * window of the line, not the line. */
+    f = open_memstream(&buf, &len);
+    fputs(HEAD "configure", f);
+    for (int i = 0; i < 1000000; i++)
+        fputs(" wrokers=3", f);
+    fputc('\n', f);
+    lesson_t *l = parse_stream(&buf, &len, f);
+    assert_int_equal(l->n_diags, 100);
+    assert_true(l->too_many_diags);
+    assert_int_equal(l->diags[99].col, 11 + 99 * 10);
+    assert_contains(l->diags[99].text, "...wrokers=3");
+    assert_true(printed_size(l) < 100 * 600);
+    lesson_free(l);
+
+    /* Narration, summary and why: each joined in one growing text; a
+     * mark repeated (each reported, kept once). */
+    f = open_memstream(&buf, &len);
+    for (int i = 0; i < 200000; i++)
+        fputs("summary: s\n", f);
+    fputs(HEAD, f);
+    for (int i = 0; i < 50000; i++)
+        fputs("say: word\n", f);
+    for (int i = 0; i < 100000; i++)
+        fputs("mark main wait -> recv\n", f);
+    fputs("ask: q\nchoice: a\nanswer: b\n", f);
+    for (int i = 0; i < 200000; i++)
+        fputs("why: w\n", f);
+    l = parse_stream(&buf, &len, f);
+    assert_int_equal(l->n_diags, 100);
+    assert_contains(l->diags[99].message, "main wait is already marked in this step");
+    assert_int_equal(l->steps[0].n_marks, 1);
+    assert_int_equal(strlen(l->summary), 200001 * 2 - 1); /* and HEAD's */
+    assert_int_equal(strlen(l->steps[0].say), 50000 * 5 - 1);
+    assert_int_equal(strlen(l->steps[0].actions[0].ask.why), 200000 * 2 - 1);
+    lesson_free(l);
+
+    /* 100,000 labels, each named by an expectation, a repeated mark, and
+     * names of no label (for which no guess is sought among so many). */
+    f = open_memstream(&buf, &len);
+    fputs("title: T\nsummary: S\ncode:\n", f);
+    for (int i = 0; i < 100000; i++)
+        fprintf(f, "x() // @l%d\n", i);
+    fputs("end\n", f);
+    for (int i = 0; i < 50; i++)
+        fputs("mark main wait -> l7\n", f);
+    fputs("step 1: a\n", f);
+    for (int i = 0; i < 100000; i++)
+        fprintf(f, "expect main at l%d\n", 99999 - i);
+    for (int i = 0; i < 1000; i++)
+        fprintf(f, "expect main at l%dx\n", i);
+    l = parse_stream(&buf, &len, f);
+    assert_int_equal(l->n_labels, 100000);
+    assert_int_equal(l->n_marks, 1);
+    assert_int_equal(l->n_diags, 100);
+    assert_true(l->too_many_diags);
+    assert_string_equal(l->diags[48].message, "main wait is already marked");
+    assert_string_equal(l->diags[49].message, "unknown label 'l0x'");
+    assert_int_equal(l->steps[0].n_actions, 101000);
+    assert_int_equal(l->steps[0].actions[0].cond.a, 99999);
+    assert_int_equal(l->labels[99999].line, 99999);
+    lesson_free(l);
+}
+
+/* Writes len bytes of text to a new temporary file; path gets its name. */
+static void temp_file(char path[static 24], const char *text, size_t len)
+{
+    strcpy(path, "/tmp/test_lesson_XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, len), (ssize_t)len);
+    close(fd);
+}
+
+/* A file past LESSON_MAX_BYTES is one error about the file, not parsed. */
+static void test_file_too_large(void **state)
+{
+    (void)state;
+    char path[24];
+    char *text = xmalloc(LESSON_MAX_BYTES + 1);
+    memset(text, '#', LESSON_MAX_BYTES + 1);
+    temp_file(path, text, LESSON_MAX_BYTES + 1);
+    lesson_t *l = lesson_load(path);
+    assert_int_equal(l->n_diags, 1);
+    assert_contains(l->diags[0].message, "larger than 1 MiB");
+    /* Exactly at the limit, the comments parse (into the missing parts). */
+    assert_int_equal(truncate(path, LESSON_MAX_BYTES), 0);
+    lesson_t *fits = lesson_load(path);
+    assert_contains(fits->diags[0].message, "no `title:`");
+    unlink(path);
+    lesson_free(fits);
+    lesson_free(l);
+    free(text);
 }
 
 /* ---- garbage ---- */
@@ -496,21 +739,33 @@ static void apply(model_t *m, pevent_kind_t kind, uint16_t actor, int64_t value,
 static void test_line_of(void **state)
 {
     (void)state;
-    lesson_t *l = parse(HEAD "say: x\n"
-                            "mark worker idle -> recv\nmark main wait -> wait\nmark main running -> recv\n");
-    assert_int_equal(l->n_diags, 0);
+    /* The lesson's marks; step 2 has main wait elsewhere (once). */
+    lesson_t *l = parse("title: T\nsummary: S\ncode:\nfor j := range jobs { // @recv\n\twg.Wait() // @wait\nend\n"
+                        "mark worker idle -> recv\nmark main wait -> wait\nmark main running -> recv\n"
+                        "step 1: One\nsay: x\nexpect main at wait\n"
+                        "step 2: Two\nmark main wait -> recv\nmark main wait -> wait\nexpect main at recv\n");
+    assert_int_equal(l->n_diags, 1);
+    assert_int_equal(l->diags[0].line, 15);
+    assert_string_equal(l->diags[0].message, "main wait is already marked in this step");
+    assert_int_equal(l->n_marks, 3);
+    assert_int_equal(l->steps[1].n_marks, 1);
+    assert_int_equal(l->steps[0].actions[0].cond.step, 0);
+    assert_int_equal(l->steps[1].actions[0].cond.step, 1);
     model_t *m = malloc(sizeof *m);
     model_init(m);
     apply(m, PE_ACTOR, 1, ROLE_WORKER, 1, 0);
     apply(m, PE_ACTOR, 2, ROLE_MAIN, 0, 0);
     apply(m, PE_ACTOR, 3, ROLE_PRODUCER, 0, 0);
-    assert_int_equal(lesson_line_of(l, m, 1), 0);
-    assert_int_equal(lesson_line_of(l, m, 2), 0);
-    assert_int_equal(lesson_line_of(l, m, 3), -1); /* not marked */
-    assert_int_equal(lesson_line_of(l, m, 9), -1); /* not known */
+    assert_int_equal(lesson_line_of(l, -1, m, 1), 0);
+    assert_int_equal(lesson_line_of(l, -1, m, 2), 0);
+    assert_int_equal(lesson_line_of(l, -1, m, 3), -1); /* not marked */
+    assert_int_equal(lesson_line_of(l, -1, m, 9), -1); /* not known */
     apply(m, PE_BLOCK, 2, 0, 0, PW_WG);
     assert_int_equal(lesson_where(&m->actors[2]), LW_WAIT);
-    assert_int_equal(lesson_line_of(l, m, 2), 1);
+    assert_int_equal(lesson_line_of(l, -1, m, 2), 1);
+    assert_int_equal(lesson_line_of(l, 0, m, 2), 1);
+    assert_int_equal(lesson_line_of(l, 1, m, 2), 0); /* step 2's own mark */
+    assert_int_equal(lesson_line_of(l, 1, m, 1), 0); /* the lesson's, in step 2 too */
     model_done(m);
     free(m);
     lesson_free(l);
@@ -561,6 +816,39 @@ static void test_run_judges(void **state)
     assert_contains(v.last, "cancel: ");
     lesson_run_free(r);
     lesson_free(l);
+}
+
+/* `P% of step N` judges a run against an earlier step's; workers=cores
+ * starts one worker per core (pretended here). */
+static void test_compare_with_step(void **state)
+{
+    (void)state;
+    lesson_set_cores(4);
+    lesson_t *l = parse(HEAD "configure workers=2 jobs=4 duration=100ms worker-form=range\n"
+                            "start\nrun until finished\n"
+                            "step 2: One per core\n"
+                            "configure workers=cores\nstart\nrun for 50ms\nexpect workers == 4\n"
+                            "run until makespan >= 50% of step 1\n"
+                            "expect makespan <= 55% of step 1\n"
+                            "expect makespan >= 80% of step 1\n");
+    lesson_print_diags(l, stderr);
+    assert_int_equal(l->n_diags, 0);
+    assert_int_equal(l->steps[1].actions[4].cond.of_step, 1);
+    assert_int_equal(l->steps[1].actions[4].cond.a, 50);
+    verdicts_t v = { 0 };
+    lesson_run_opts_t o = { .check = true, .verdict = on_verdict, .verdict_ud = &v };
+    lesson_run_t *r = lesson_run_new(l, &o);
+    assert_int_equal(lesson_run_step(r, 0), 0);
+    assert_int_equal(lesson_run_step(r, 1), 1);
+    assert_int_equal(v.ok, 2);
+    assert_string_equal(v.last, "expected makespan >= 80% of step 1 (makespan >= 160ms), got 100ms");
+    /* From the start again, step 1 has not run: nothing to compare with. */
+    lesson_run_reset(r);
+    assert_int_equal(lesson_run_step(r, 1), 3);
+    assert_string_equal(v.last, "makespan >= 80% of step 1: step 1 has not run");
+    lesson_run_free(r);
+    lesson_free(l);
+    lesson_set_cores(0);
 }
 
 /* `VALUE/cores` bounds: parsed with their flag, judged and shown against
@@ -664,13 +952,10 @@ static void test_run_pause(void **state)
 static void test_check_file(void **state)
 {
     (void)state;
-    char path[] = "/tmp/test_lesson_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
+    char path[24];
     static const char text[] = HEAD "configure jobs=3 duration=10ms\nstart\nrun until finished\nexpect results == 3\n"
                                     "step 2: Wrong\nexpect results == 4\n";
-    assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
-    close(fd);
+    temp_file(path, text, sizeof text - 1);
     char *out = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&out, &len);
@@ -694,13 +979,20 @@ int main(void)
         cmocka_unit_test(test_each_diagnostic),
         cmocka_unit_test(test_structure_diagnostics),
         cmocka_unit_test(test_caret),
+        cmocka_unit_test(test_control_bytes_escaped),
+        cmocka_unit_test(test_bom_skipped),
+        cmocka_unit_test(test_caret_after_utf8),
+        cmocka_unit_test(test_long_line_window),
         cmocka_unit_test(test_every_error_reported),
         cmocka_unit_test(test_too_many_errors),
         cmocka_unit_test(test_unreadable_file),
         cmocka_unit_test(test_garbage_never_crashes),
+        cmocka_unit_test(test_large_inputs),
+        cmocka_unit_test(test_file_too_large),
         cmocka_unit_test(test_line_of),
         cmocka_unit_test(test_per_core_bounds),
         cmocka_unit_test(test_run_judges),
+        cmocka_unit_test(test_compare_with_step),
         cmocka_unit_test(test_run_pause),
         cmocka_unit_test(test_check_file),
     };

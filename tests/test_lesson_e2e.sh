@@ -8,21 +8,27 @@
 # quits, and the shell must have its terminal back. Then a lesson with a
 # `pause` must stop there, paused, until n. Each expectation polls
 # the screen a bounded number of times; no fixed sleeps synchronise.
+# The menu tags a lesson with errors and, opened, says its first error.
 # A lesson that cannot be found or parsed is refused before the terminal
-# changes (no tmux needed). Skipped (77) without tmux.
+# changes (no tmux needed): a file's every error on stderr, each with its
+# line and caret. Skipped (77) without tmux.
 
 : "${POOLVIZ:=./src/poolviz}"
 # The shipped lessons: the source tree's, wherever the build is.
 here=$(cd "$(dirname "$0")" && pwd)
 POOLVIZ_LESSONS=$(cd "${srcdir:-$here/..}" && pwd)/lessons
 export POOLVIZ_LESSONS
-echo "1..2"
+echo "1..3"
 
 sock="poolviz-lesson-$$"
 tmp="${TMPDIR:-/tmp}/poolviz-lesson-$$"
 session=les
 . "$(dirname "$0")/tmuxlib.sh"
-cleanup() { tmx kill-server >/dev/null 2>&1; rm -f "$tmp.stty" "$tmp.err" "$tmp.bad.lesson" "$tmp.pause.lesson"; }
+cleanup() {
+    tmx kill-server >/dev/null 2>&1
+    rm -f "$tmp.stty" "$tmp.err" "$tmp.out" "$tmp.bad.lesson" "$tmp.pause.lesson"
+    rm -rf "$tmp.menu"
+}
 trap cleanup EXIT INT TERM
 
 
@@ -30,7 +36,15 @@ trap cleanup EXIT INT TERM
 test_no=2 test_name="a bad lesson name or file is refused before the terminal changes"
 refuse "lesson no-such-lesson" 64 "no lesson 'no-such-lesson'"
 printf 'title: broken\nstep 1: x\nexpect resluts == 9\n' > "$tmp.bad.lesson"
-refuse "lesson $tmp.bad.lesson" 65 "^poolviz: $tmp.bad.lesson:[0-9]+:[0-9]+: "
+"$POOLVIZ" lesson "$tmp.bad.lesson" </dev/null >"$tmp.out" 2>"$tmp.err"
+rc=$?
+[ $rc -eq 65 ] || fail "'poolviz lesson $tmp.bad.lesson' exited $rc, want 65: $(cat "$tmp.err")"
+[ -s "$tmp.out" ] && fail "'poolviz lesson $tmp.bad.lesson' wrote on stdout: $(cat "$tmp.out")"
+grep -q "^$tmp.bad.lesson:3:8: unknown field 'resluts' (did you mean 'results'?)\$" "$tmp.err" &&
+    grep -qx 'expect resluts == 9' "$tmp.err" && grep -qx '       ^~~~~~~' "$tmp.err" &&
+    grep -q "^$tmp.bad.lesson:1:1: the lesson has no \`summary:\`" "$tmp.err" &&
+    grep -q "^$tmp.bad.lesson:1:1: the lesson has no \`code:\` block" "$tmp.err" &&
+    grep -qx "3 errors in $tmp.bad.lesson" "$tmp.err" || fail "'poolviz lesson $tmp.bad.lesson' said: $(cat "$tmp.err")"
 results_2="ok 2 - $test_name"
 
 if ! command -v tmux >/dev/null 2>&1; then
@@ -69,10 +83,7 @@ press n "step 3 of 3"
 expect "The end of the lesson"
 press q "free play"
 press q "EXITED 0"
-tmx send-keys -t les "stty -a > '$tmp.stty'; echo STTY-DONE" Enter
-expect "STTY-DONE"
-grep -q -- " icanon" "$tmp.stty" || fail "icanon is off after quitting"
-grep -q -- " echo " "$tmp.stty" || fail "echo is off after quitting"
+tty_sane quitting
 # A `pause` stops the step, run paused, until n: the rest of the step (its
 # run to the end and its claim) comes only after it.
 printf '%s\n' 'title: Pausing' 'summary: S' 'code:' 'for j := range jobs { // @recv' 'end' 'step 1: Pause' \
@@ -87,3 +98,15 @@ press n "claims held"
 press q "EXITED-PAUSE 0"
 echo "ok 1 - $test_name"
 echo "$results_2"
+
+# ---- 3 ----
+test_no=3 test_name="the menu tags a lesson with errors and says why it does not open"
+mkdir "$tmp.menu"
+cp "$tmp.bad.lesson" "$tmp.menu/00-broken.lesson"
+tmx send-keys -t les "clear; POOLVIZ_LESSONS='$tmp.menu' $POOLVIZ; echo EXITED-MENU \$?" Enter
+expect "00-broken"
+marked '00-broken +broken  \[has errors\]' || fail "the broken lesson is not tagged"
+marked '01-worker-pool +What a worker pool is$' || fail "a good lesson is tagged"
+press Enter "00-broken.lesson:3:8: unknown field 'resluts'"
+press q "EXITED-MENU 0"
+echo "ok 3 - $test_name"

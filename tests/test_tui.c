@@ -1144,7 +1144,7 @@ static void test_code_marks(void **state)
     code_mark_t *marks = calloc((size_t)l->n_code, sizeof *marks);
     assert_non_null(marks);
     /* recv, work, close, wait: worker 5 is idle, which no mark maps. */
-    assert_int_equal(code_marks(l, m, marks), 4);
+    assert_int_equal(code_marks(l, -1, m, marks), 4);
     char buf[64];
     int recv = l->labels[0].line, work = l->labels[1].line;
     assert_int_equal(recv, 1);

@@ -23,11 +23,10 @@ echo "1..3"
 
 sock="poolviz-test-$$"
 tmp="${TMPDIR:-/tmp}/poolviz-e2e-$$"
-log="$tmp.stty"
 rec="$tmp.jsonl"
 session=e2e
 . "$(dirname "$0")/tmuxlib.sh"
-cleanup() { tmx kill-server >/dev/null 2>&1; rm -f "$log" "$rec" "$tmp.bad.jsonl" "$tmp.err" "$tmp.before" "$tmp.pid"; }
+cleanup() { tmx kill-server >/dev/null 2>&1; rm -f "$tmp.stty" "$rec" "$tmp.bad.jsonl" "$tmp.err" "$tmp.before" "$tmp.pid"; }
 trap cleanup EXIT INT TERM
 
 test_name="live view end to end"
@@ -105,16 +104,6 @@ tmx resize-window -t e2e -x 70 -y 20
 expect "needs at least 80x24"
 tmx resize-window -t e2e -x 120 -y 40
 expect "jobs channel"
-
-# The shell in the pane must have its line discipline back, and the
-# terminal must have left keypad mode (the arrows send plain sequences).
-tty_sane() {
-    tmx send-keys -t e2e "stty -a > '$log'; echo STTY-$1" Enter
-    expect "^STTY-$1" # the output, not the command line that prints it
-    grep -q -- " icanon" "$log" || fail "icanon is off after $1"
-    grep -q -- " echo " "$log" || fail "echo is off after $1"
-    [ "$(tmx display -p -t e2e '#{keypad_flag}#{keypad_cursor_flag}')" = 00 ] || fail "keypad mode left on after $1"
-}
 
 press "q" "EXITED 0"
 tty_sane quit

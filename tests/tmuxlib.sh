@@ -52,3 +52,14 @@ start_pane() {
         "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR= PS1='$ ' sh" || fail "tmux would not start"
     tmx set-option -t "$session" -g status off >/dev/null
 }
+
+# tty_sane WHEN: the shell in the pane must have its line discipline back,
+# and the terminal must have left keypad mode (the arrows send plain
+# sequences). Needs $tmp for the stty dump.
+tty_sane() {
+    tmx send-keys -t "$session" "stty -a > '$tmp.stty'; echo STTY-$1" Enter
+    expect "^STTY-$1" # the output, not the command line that prints it
+    grep -q -- " icanon" "$tmp.stty" || fail "icanon is off after $1"
+    grep -q -- " echo " "$tmp.stty" || fail "echo is off after $1"
+    [ "$(tmx display -p -t "$session" '#{keypad_flag}#{keypad_cursor_flag}')" = 00 ] || fail "keypad mode left on after $1"
+}

@@ -21,19 +21,32 @@ typedef struct {
 static void verdict(void *ud, const lesson_action_t *a, bool ok, const char *detail)
 {
     check_t *c = ud;
+    /* The detail quotes the lesson: `failure contains "..."` may hold anything. */
+    char *shown = lesson_escape(detail, strlen(detail));
     if (!ok) {
         c->failures++;
-        fprintf(c->out, "lesson %s step %d: FAIL: %s (%s:%d)\n", c->name, c->step, detail, c->l->file, a->line);
+        fprintf(c->out, "lesson %s step %d: FAIL: %s (%s:%d)\n", c->name, c->step, shown, c->l->file, a->line);
     } else if (c->verbose) {
-        fprintf(c->out, "  ok: %s\n", detail);
+        fprintf(c->out, "  ok: %s\n", shown);
     }
+    free(shown);
+}
+
+/* fmt with one %s: text, escaped. */
+static void print_escaped(FILE *out, const char *fmt, const char *text)
+{
+    char *shown = lesson_escape(text, strlen(text));
+    fprintf(out, fmt, shown);
+    free(shown);
 }
 
 static int answer(void *ud, const lesson_ask_t *ask)
 {
     check_t *c = ud;
-    if (c->verbose)
-        fprintf(c->out, "  ask: %s -> %s\n", ask->question, ask->choices[ask->answer]);
+    if (c->verbose) {
+        print_escaped(c->out, "  ask: %s -> ", ask->question);
+        print_escaped(c->out, "%s\n", ask->choices[ask->answer]);
+    }
     return ask->answer;
 }
 
@@ -66,7 +79,7 @@ void lesson_check_file(const char *path, const lesson_check_opts_t *o, int *pass
     char *name = short_name(path);
     lesson_t *l = lesson_load(path);
     if (l->n_diags) {
-        lesson_print_diags(l, o->out);
+        lesson_print_diags(l, o->err ? o->err : stderr);
         fprintf(o->out, "lesson %s: FAIL: the file has errors\n", name);
         (*failed)++;
         lesson_free(l);
@@ -90,7 +103,8 @@ void lesson_check_file(const char *path, const lesson_check_opts_t *o, int *pass
         c.failures = 0;
         lesson_run_step(r, i);
         if (c.failures == 0) {
-            fprintf(o->out, "lesson %s step %d: ok (%s)\n", name, c.step, l->steps[i].title);
+            fprintf(o->out, "lesson %s step %d: ok (", name, c.step);
+            print_escaped(o->out, "%s)\n", l->steps[i].title);
             (*passed)++;
         } else {
             (*failed)++;

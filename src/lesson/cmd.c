@@ -125,7 +125,8 @@ lesson_entry_t *lesson_entries(size_t *count)
                 out[n_out++] = (lesson_entry_t){
                     .name = xasprintf("%.*s", (int)stem, files[k]),
                     .path = path,
-                    .title = xstrdup(l->title ? l->title : "(no title)"),
+                    /* Shown on a terminal: the file may hold any bytes. */
+                    .title = l->title ? lesson_escape(l->title, strlen(l->title)) : xstrdup("(no title)"),
                     .broken = l->n_diags > 0,
                 };
                 lesson_free(l);
@@ -173,7 +174,7 @@ static void check_usage(FILE *out)
 
 int lesson_cmd_check(int argc, char **argv)
 {
-    lesson_check_opts_t o = { .out = stdout };
+    lesson_check_opts_t o = { .out = stdout, .err = stderr };
     int first = argc, passed = 0, failed = 0, missing = 0;
     for (int i = 1; i < argc && first == argc; i++) {
         if (strcmp(argv[i], "--check") == 0)

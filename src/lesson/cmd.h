@@ -5,7 +5,8 @@
  *
  * Both take argv as main does from the subcommand on: argv[0] is the
  * subcommand's name ("lessons", "lesson") and is skipped. Lessons are found
- * in $POOLVIZ_LESSONS, ./lessons, then $(pkgdatadir)/lessons. */
+ * in $POOLVIZ_LESSONS, ./lessons, the source tree's lessons/, then
+ * $(pkgdatadir)/lessons. */
 #ifndef POOLVIZ_LESSON_CMD_H
 #define POOLVIZ_LESSON_CMD_H
 

@@ -113,6 +113,23 @@ static void format_value(const lesson_cond_t *c, int64_t v, char *buf, size_t le
         snprintf(buf, len, "%" PRId64, v);
 }
 
+void lesson_snapshot(const model_t *m, int64_t sum, int64_t values[LF_COUNT])
+{
+    for (int f = 0; f < LF_COUNT; f++)
+        values[f] = f < LF_WORKER_STATE ? value_of(&(lesson_cond_t){ .field = (lesson_field_t)f }, m, sum) : 0;
+}
+
+lesson_cond_t lesson_cond_resolve(const lesson_cond_t *c, const int64_t values[LF_COUNT])
+{
+    lesson_cond_t plain = *c;
+    if (!c->of_step)
+        return plain;
+    double scaled = (double)values[c->field] * (double)c->a / 100;
+    plain.a = scaled >= 9.2e18 ? INT64_MAX : (int64_t)scaled;
+    plain.of_step = 0;
+    return plain;
+}
+
 /* Set by a test on its own thread, read on a pool's collector thread. */
 static atomic_int cores_override;
 
@@ -151,7 +168,7 @@ static bool at_label(const lesson_t *l, const lesson_cond_t *c, const model_t *m
         snprintf(got, len, "no such goroutine yet");
         return false;
     }
-    int line = lesson_line_of(l, m, actor_id(m, a));
+    int line = lesson_line_of(l, c->step, m, actor_id(m, a));
     const char *where = a->role == ROLE_WORKER ? lesson_state_keyword(a->exited ? WS_EXITED : a->state)
                                                 : lesson_where_name(lesson_where(a));
     if (line >= 0 && l->code[line].label >= 0)
@@ -229,7 +246,9 @@ void lesson_cond_text(const lesson_t *l, const lesson_cond_t *c, char *buf, size
     }
     bound_text(c, c->a, c->a_per_core, a, sizeof a);
     bound_text(c, c->b, c->b_per_core, b, sizeof b);
-    if (c->op == LOP_BETWEEN)
+    if (c->of_step)
+        snprintf(buf, len, "%s %s %d%% of step %d", subject, ops[c->op], (int)c->a, c->of_step);
+    else if (c->op == LOP_BETWEEN)
         snprintf(buf, len, "%s between %s and %s", subject, a, b);
     else
         snprintf(buf, len, "%s %s %s", subject, ops[c->op], a);

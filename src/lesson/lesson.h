@@ -77,6 +77,7 @@ typedef enum { LCTX_NONE, LCTX_ACTIVE, LCTX_CANCELED, LCTX_DEADLINE } lesson_ctx
 
 typedef struct {
     lesson_field_t field;
+    int step;                /* index of the step it is in: its marks count */
     pool_role_t who;         /* LF_AT */
     int worker;              /* worker K for LF_WORKER_*, LF_AT of a worker */
     lesson_op_t op;
@@ -84,6 +85,10 @@ typedef struct {
     /* `VALUE/cores`: a (b) is divided by the machine's online CPUs when
      * judged, so a claim about CPU-bound work holds on any machine. */
     bool a_per_core, b_per_core;
+    /* `P% of step N`: a is P, compared with P% of what the field was when
+     * step N (1-based; 0: none) ended - so a run is judged against an
+     * earlier one on the same machine. */
+    int of_step;
     char *text;              /* LF_FAILURE */
 } lesson_cond_t;
 
@@ -120,11 +125,20 @@ typedef struct {
     char *say;               /* narration: paragraphs separated by "\n\n" */
     lesson_action_t *actions;
     int n_actions;
+    /* `mark` lines in the step: for this step, they replace the lesson's
+     * mark of the same goroutine and state (the step runs the program
+     * another way, e.g. main collects by count, then by range). */
+    lesson_mark_t *marks;
+    int n_marks;
     int line;
 } lesson_step_t;
 
 /* One diagnostic: where, what, and text: the offending line, a newline and
- * a caret line under the column ("" for an error about the whole lesson). */
+ * a caret line under the column ("" for an error about the whole lesson).
+ * col counts characters (UTF-8 code points; a tab is one) from 1. The line
+ * is shown escaped (lesson_escape), at most about 200 columns of it around
+ * the column, with "..." where it is cut; the caret line copies its tabs and
+ * pads a space per column, so the caret sits under the column. */
 typedef struct {
     int line, col;
     char *message;
@@ -148,17 +162,27 @@ typedef struct {
     bool too_many_diags;
 } lesson_t;
 
+/* The largest file lesson_load() reads: a lesson is a few hundred lines,
+ * and the menu and `poolviz lessons` load every one. */
+#define LESSON_MAX_BYTES (1024 * 1024)
+
 /* Parses text (len bytes, any content). Never NULL; n_diags > 0 means the
  * lesson is not usable. file names the source in diagnostics. */
 lesson_t *lesson_parse(const char *file, const char *text, size_t len);
-/* Reads and parses a file; an unreadable one gives a lesson with one diag. */
+/* Reads and parses a file; an unreadable or too large one gives a lesson
+ * with one diag (line 0: about the whole file). */
 lesson_t *lesson_load(const char *path);
 void lesson_free(lesson_t *l);
 /* Writes every diagnostic, then "N errors" if there were any. */
 void lesson_print_diags(const lesson_t *l, FILE *out);
+/* s[0..len) safe to print on a terminal: control bytes, DEL, C1 and bidi
+ * controls and bytes that are not UTF-8 become \xHH; tabs and UTF-8 text
+ * stay. Free the result. */
+char *lesson_escape(const char *s, size_t len);
 
-/* The code line where a goroutine is, by the lesson's marks, or -1. */
-int lesson_line_of(const lesson_t *l, const model_t *m, int actor);
+/* The code line where a goroutine is during step (an index; -1: before
+ * the steps) by that step's marks and the lesson's, or -1. */
+int lesson_line_of(const lesson_t *l, int step, const model_t *m, int actor);
 /* That goroutine's where (lesson_where_t) for main, producer and closer. */
 lesson_where_t lesson_where(const model_actor_t *a);
 

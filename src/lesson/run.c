@@ -43,6 +43,12 @@ struct lesson_run {
     bool until_met, ended;
     bool cancelled;     /* lesson_run_cancel(): the step's actions are skipped */
     int64_t sum;        /* of the collected results' values, errors left out */
+    lesson_cond_t until_plain; /* what `until` points at: the action's, resolved */
+
+    /* What the fields were when each step ended (taken[i]), for the
+     * conditions that compare with an earlier step. */
+    int64_t (*ends)[LF_COUNT];
+    bool *taken;
 };
 
 static void must(int rc)
@@ -106,6 +112,9 @@ void lesson_opt_apply(const lesson_opt_t *o, pool_config_t *cfg, const char *bas
         cfg->dir = *dir_owned;
     } else if (o->id == LO_JOBS && strcmp(o->s, "files") == 0) {
         cfg->jobs = -1; /* one job per file of dir */
+    } else if (o->id == LO_WORKERS && strcmp(o->s, "cores") == 0) {
+        int cores = lesson_cores();
+        cfg->workers = cores < POOL_MAX_WORKERS ? cores : POOL_MAX_WORKERS;
     } else {
         /* Checked when the lesson was parsed, so it cannot fail here. */
         char why[256];
@@ -125,6 +134,8 @@ lesson_run_t *lesson_run_new(const lesson_t *l, const lesson_run_opts_t *opts)
     must(pthread_mutex_init(&r->mu, NULL));
     must(pthread_cond_init(&r->cv, NULL));
     must(pthread_mutex_init(&r->pool_mu, NULL));
+    r->ends = xcalloc((size_t)(l->n_steps ? l->n_steps : 1), sizeof *r->ends);
+    r->taken = xcalloc((size_t)(l->n_steps ? l->n_steps : 1), sizeof *r->taken);
     return r;
 }
 
@@ -181,6 +192,7 @@ void lesson_run_reset(lesson_run_t *r)
     r->until = NULL;
     r->sum = 0;
     must(pthread_mutex_unlock(&r->mu));
+    memset(r->taken, 0, (size_t)r->l->n_steps * sizeof *r->taken);
 }
 
 void lesson_run_set_check(lesson_run_t *r, bool check)
@@ -202,6 +214,8 @@ void lesson_run_free(lesson_run_t *r)
         return;
     pool_free(r->pool);
     free(r->dir);
+    free(r->ends);
+    free(r->taken);
     must(pthread_mutex_destroy(&r->pool_mu));
     must(pthread_mutex_destroy(&r->mu));
     must(pthread_cond_destroy(&r->cv));
@@ -336,14 +350,39 @@ static bool holds_now(lesson_run_t *r, const lesson_cond_t *c, char *got, size_t
     return ok;
 }
 
+/* a's condition as judged (`P% of step N` made a value) and its text; false
+ * (reported) when the step it compares with has not run. */
+static bool judged_cond(lesson_run_t *r, const lesson_action_t *a, lesson_cond_t *plain, char *want, size_t len)
+{
+    const lesson_cond_t *c = &a->cond;
+    lesson_cond_text(r->l, c, want, len);
+    if (!c->of_step) {
+        *plain = *c;
+        return true;
+    }
+    if (!r->taken[c->of_step - 1]) {
+        report(r, a, false, "%s: step %d has not run", want, c->of_step);
+        return false;
+    }
+    *plain = lesson_cond_resolve(c, r->ends[c->of_step - 1]);
+    char value[128];
+    lesson_cond_text(r->l, plain, value, sizeof value);
+    size_t n = strlen(want);
+    snprintf(want + n, len - n, " (%s)", value);
+    return true;
+}
+
 static void run_until(lesson_run_t *r, const lesson_action_t *a)
 {
     char want[256], got[512];
-    lesson_cond_text(r->l, &a->cond, want, sizeof want);
-    if (holds_now(r, &a->cond, got, sizeof got))
+    lesson_cond_t plain;
+    if (!judged_cond(r, a, &plain, want, sizeof want))
+        return;
+    if (holds_now(r, &plain, got, sizeof got))
         return;
     must(pthread_mutex_lock(&r->mu));
-    r->until = &a->cond;
+    r->until_plain = plain;
+    r->until = &r->until_plain;
     r->until_met = false;
     must(pthread_mutex_unlock(&r->mu));
     bool in_time = ensure_started(r, a, false) && run_while(r, until_met, 0);
@@ -353,7 +392,7 @@ static void run_until(lesson_run_t *r, const lesson_action_t *a)
     must(pthread_mutex_lock(&r->mu));
     r->until = NULL;
     must(pthread_mutex_unlock(&r->mu));
-    if (holds_now(r, &a->cond, got, sizeof got))
+    if (holds_now(r, &plain, got, sizeof got))
         return;
     if (!in_time)
         report(r, a, false, "timed out waiting for %s (got %s)", want, got);
@@ -461,8 +500,10 @@ int lesson_run_step(lesson_run_t *r, int i)
         case LA_RUN_UNTIL: run_until(r, a); break;
         case LA_RUN_FOR: run_for(r, a); break;
         case LA_EXPECT: {
-            lesson_cond_text(r->l, &a->cond, want, sizeof want);
-            if (holds_now(r, &a->cond, got, sizeof got))
+            lesson_cond_t plain;
+            if (!judged_cond(r, a, &plain, want, sizeof want))
+                break;
+            if (holds_now(r, &plain, got, sizeof got))
                 report(r, a, true, "%s", want);
             else
                 report(r, a, false, "expected %s, got %s", want, got);
@@ -470,6 +511,15 @@ int lesson_run_step(lesson_run_t *r, int i)
         }
         default: control(r, a); break;
         }
+    }
+    if (r->pool) {
+        must(pthread_mutex_lock(&r->mu));
+        int64_t sum = r->sum;
+        must(pthread_mutex_unlock(&r->mu));
+        pool_lock(r->pool);
+        lesson_snapshot(pool_model(r->pool), sum, r->ends[i]);
+        pool_unlock(r->pool);
+        r->taken[i] = true;
     }
     return r->failures;
 }

@@ -68,6 +68,12 @@ void lesson_run_set_check(lesson_run_t *r, bool check);
 /* Ends the current run and frees everything. Accepts NULL. */
 void lesson_run_free(lesson_run_t *r);
 
+/* What every field (below LF_WORKER_STATE) of m is now, for `P% of step N`:
+ * the runner keeps one per step, taken when the step ends. */
+void lesson_snapshot(const model_t *m, int64_t sum, int64_t values[LF_COUNT]);
+/* c with its `P% of step N` made a plain bound by values (that step's
+ * snapshot); c itself if it has none. */
+lesson_cond_t lesson_cond_resolve(const lesson_cond_t *c, const int64_t values[LF_COUNT]);
 /* Whether c holds in the run's model (call under pool_lock, or on the
  * collector thread). got receives the observed value, e.g. "8" or "1.2s". */
 bool lesson_cond_holds(const lesson_t *l, const lesson_cond_t *c, pool_t *p, const model_t *m, int64_t sum,

@@ -42,7 +42,7 @@ void lp_expect_end(lp_t *p, const char *after)
 {
     tok_t t;
     if (lp_word(p, &t))
-        lp_err(p, t.at, strlen(p->line) - t.at, "unexpected '%.*s' after %s", (int)t.len, p->line + t.at, after);
+        lp_err(p, t.at, p->len - t.at, "unexpected '%.*s' after %s", (int)t.len, p->line + t.at, after);
 }
 
 bool tok_is(const lp_t *p, tok_t t, const char *s)
@@ -86,18 +86,28 @@ int lp_lookup(const char *s, size_t len, const char *const *names, size_t n)
 }
 
 /* Edit distance counting a swap of neighbours as one edit (the commonest
- * typo: "wiat"), giving up (returning limit + 1) on long words. */
+ * typo: "wiat"), or limit + 1 when it is more than limit or the words are
+ * long. Only the band of cells within limit of the diagonal can be within
+ * limit, so a lookup among many names (labels) stays cheap. */
 static size_t distance(const char *a, size_t la, const char *b, size_t limit)
 {
-    size_t lb = strlen(b);
-    if (la > 64 || lb > 64)
-        return limit + 1;
-    size_t prev2[65], prev[65], row[65];
+    size_t lb = strlen(b), far = limit + 1;
+    if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) > limit)
+        return far;
+    size_t rows[3][65];
+    size_t *prev2 = rows[0], *prev = rows[1], *row = rows[2];
     for (size_t j = 0; j <= lb; j++)
-        prev[j] = j;
+        prev[j] = j < far ? j : far;
     for (size_t i = 1; i <= la; i++) {
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
+        size_t lo = i > limit ? i - limit : 1, hi = i + limit < lb ? i + limit : lb;
+        row[0] = i < far ? i : far;
+        /* The cells just outside the band, which the next rows read. */
+        if (lo > 1)
+            row[lo - 1] = far;
+        if (hi < lb)
+            row[hi + 1] = far;
+        size_t least = lo == 1 ? row[0] : far;
+        for (size_t j = lo; j <= hi; j++) {
             size_t best = prev[j - 1] + (a[i - 1] != b[j - 1]);
             if (row[j - 1] + 1 < best)
                 best = row[j - 1] + 1;
@@ -105,10 +115,16 @@ static size_t distance(const char *a, size_t la, const char *b, size_t limit)
                 best = prev[j] + 1;
             if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < best)
                 best = prev2[j - 2] + 1;
-            row[j] = best;
+            row[j] = best < far ? best : far;
+            if (row[j] < least)
+                least = row[j];
         }
-        memcpy(prev2, prev, sizeof prev);
-        memcpy(prev, row, sizeof row);
+        if (least >= far) /* every way on is already too far */
+            return far;
+        size_t *done = prev2;
+        prev2 = prev;
+        prev = row;
+        row = done;
     }
     return prev[lb];
 }
@@ -131,6 +147,8 @@ const char *lp_suggest(const char *word, size_t len, const char *const *cands, s
 
 void lp_unknown(lp_t *p, tok_t t, const char *what, const char *const *names, size_t n)
 {
+    if (lp_full(p)) /* the diagnostic would be dropped: spare the search */
+        return;
     const char *s = p->line + t.at;
     const char *guess = lp_suggest(s, t.len, names, n);
     if (guess)
@@ -142,9 +160,15 @@ void lp_unknown(lp_t *p, tok_t t, const char *what, const char *const *names, si
 int lp_label(lp_t *p, tok_t t)
 {
     const lesson_t *l = p->l;
-    for (int i = 0; i < l->n_labels; i++)
-        if (tok_is(p, t, l->labels[i].name))
-            return i;
+    int found = lp_find_label(p, p->line + t.at, t.len);
+    if (found >= 0 || lp_full(p))
+        return found;
+    /* A lesson has tens of labels; among thousands a guess is no help,
+     * and comparing with each of them for every mistake is slow. */
+    if (l->n_labels > 1000) {
+        lp_unknown(p, t, "label", NULL, 0);
+        return -1;
+    }
     const char **names = xmalloc(((size_t)l->n_labels + 1) * sizeof *names);
     for (int i = 0; i < l->n_labels; i++)
         names[i] = l->labels[i].name;
@@ -247,7 +271,9 @@ static bool option_value(lp_t *p, lesson_opt_t *o, tok_t v)
 {
     const char *s = p->line + v.at;
     const char *name = opt_names[o->id];
-    if (o->id == LO_JOBS && tok_is(p, v, "files")) { /* a lesson's word for -1 */
+    /* A lesson's words: jobs=files (one per file, -1), workers=cores (the
+     * machine's, as many as CPU-bound work can use). */
+    if ((o->id == LO_JOBS && tok_is(p, v, "files")) || (o->id == LO_WORKERS && tok_is(p, v, "cores"))) {
         o->s = tok_dup(p, v);
         return true;
     }
@@ -264,7 +290,7 @@ static bool option_value(lp_t *p, lesson_opt_t *o, tok_t v)
     const char *const *names = cli_run_option_choices(name);
     const char *guess = names ? lp_suggest(s, v.len, names, count_names(names)) : NULL;
     lp_err(p, v.at, v.len, "%s: %s%s%s%s%s", name, why,
-           o->id == LO_JOBS ? " (or `files`: one job per file of dir)" : "", guess ? " (did you mean '" : "",
+           o->id == LO_JOBS ? " (or `files`: one job per file of dir)" : o->id == LO_WORKERS ? " (or `cores`)" : "", guess ? " (did you mean '" : "",
            guess ? guess : "", guess ? "'?)" : "");
     free(o->s);
     o->s = NULL;
@@ -274,6 +300,7 @@ static bool option_value(lp_t *p, lesson_opt_t *o, tok_t v)
 void lp_options(lp_t *p, lesson_action_t *a)
 {
     tok_t t;
+    int cap = 0;
     if (lp_at_end(p))
         lp_err(p, p->pos, 1, "`configure` needs options, e.g. `configure workers=3 jobs=9`");
     while (lp_word(p, &t)) {
@@ -296,7 +323,7 @@ void lp_options(lp_t *p, lesson_action_t *a)
         lesson_opt_t o = { .id = (lesson_opt_id_t)id };
         if (!option_value(p, &o, val))
             continue;
-        a->opts = xrealloc(a->opts, (size_t)(a->n_opts + 1) * sizeof *a->opts);
+        a->opts = lp_grow(a->opts, a->n_opts, &cap, sizeof *a->opts);
         a->opts[a->n_opts++] = o;
     }
 }
@@ -412,6 +439,53 @@ static bool read_bound(lp_t *p, ftype_t type, tok_t t, int64_t *v, bool *per_cor
     return read_value(p, type, t, v);
 }
 
+/* Operators too short for an edit distance to tell apart: the usual slips
+ * from other languages, by hand; longer ones (`betwen`) by distance. */
+static void unknown_operator(lp_t *p, tok_t op)
+{
+    static const char *const slips[][2] = {
+        { "=", "==" }, { "===", "==" }, { "=<", "<=" }, { "=>", ">=" }, { "<>", "!=" }, { "=!", "!=" },
+        { "!==", "!=" }, { "≠", "!=" }, { "≤", "<=" }, { "≥", ">=" },
+    };
+    for (size_t i = 0; i < sizeof slips / sizeof slips[0]; i++)
+        if (tok_is(p, op, slips[i][0])) {
+            lp_err(p, op.at, op.len, "unknown operator '%s' (did you mean '%s'?)", slips[i][0], slips[i][1]);
+            return;
+        }
+    lp_unknown(p, op, "operator", op_names, LOP_AT);
+}
+
+/* `P% of step N`, after an operator: what the field was at the end of an
+ * earlier step, scaled. For the lesson's own fields, not a worker's. */
+static bool percent_of_step(lp_t *p, lesson_cond_t *c, tok_t v)
+{
+    tok_t of, step, n;
+    int64_t pct, k;
+    int current = p->l->n_steps; /* the step this condition is in */
+    if (c->op == LOP_BETWEEN || c->field >= LF_WORKER_STATE || (fields[c->field].type != T_COUNT &&
+                                                                 fields[c->field].type != T_DUR)) {
+        lp_err(p, v.at, v.len, "`P%% of step N` compares only the lesson's numbers and durations, with == != < <= > >=");
+        return false;
+    }
+    if (!lp_int(p->line + v.at, v.len - 1, &pct) || pct < 1 || pct > 10000) {
+        lp_err(p, v.at, v.len, "expected a percentage from 1%% to 10000%%, not '%.*s'", (int)v.len, p->line + v.at);
+        return false;
+    }
+    if (!lp_word(p, &of) || !tok_is(p, of, "of") || !lp_word(p, &step) || !tok_is(p, step, "step") ||
+        !lp_word(p, &n)) {
+        lp_err(p, v.at, p->len - v.at, "expected `%.*s of step N`", (int)v.len, p->line + v.at);
+        return false;
+    }
+    if (!lp_int(p->line + n.at, n.len, &k) || k < 1 || k >= current) {
+        lp_err(p, n.at, n.len, "expected the number of a step before this one (step %d)", current);
+        return false;
+    }
+    c->a = pct;
+    c->of_step = (int)k;
+    lp_expect_end(p, "the step");
+    return true;
+}
+
 /* The subject: a field name, or `worker K state|jobs|at`, or `WHO at`. */
 static bool subject(lp_t *p, lesson_cond_t *c, tok_t t)
 {
@@ -420,14 +494,18 @@ static bool subject(lp_t *p, lesson_cond_t *c, tok_t t)
     if (who == ROLE_WORKER) {
         tok_t k, what;
         static const char *const parts[] = { "state", "jobs", "at" };
-        if (!lp_word(p, &k) || !lp_int(p->line + k.at, k.len, &c->b) || c->b < 1 || c->b > POOL_MAX_WORKERS) {
+        if (!lp_word(p, &k) || !lp_int(p->line + k.at, k.len, &c->b) || c->b < 1) {
             lp_err(p, k.len ? k.at : t.at, k.len ? k.len : t.len, "expected `worker K state|jobs|at ...`, K from 1");
+            return false;
+        }
+        if (c->b > POOL_MAX_WORKERS) {
+            lp_err(p, k.at, k.len, "a pool has at most %d workers: K from 1 to %d", POOL_MAX_WORKERS, POOL_MAX_WORKERS);
             return false;
         }
         c->worker = (int)c->b;
         c->b = 0;
         if (!lp_word(p, &what)) {
-            lp_err(p, strlen(p->line), 1, "expected state, jobs or at after `worker %d`", c->worker);
+            lp_err(p, p->len, 1, "expected state, jobs or at after `worker %d`", c->worker);
             return false;
         }
         int part = lp_lookup(p->line + what.at, what.len, parts, 3);
@@ -465,7 +543,7 @@ bool lp_condition(lp_t *p, lesson_cond_t *c)
 {
     tok_t t, op, v;
     if (!lp_word(p, &t)) {
-        lp_err(p, strlen(p->line), 1, "expected a condition, e.g. `results == 9`");
+        lp_err(p, p->len, 1, "expected a condition, e.g. `results == 9`");
         return false;
     }
     size_t subject_at = t.at;
@@ -475,7 +553,7 @@ bool lp_condition(lp_t *p, lesson_cond_t *c)
     if (c->field == LF_AT) {
         c->op = LOP_AT;
         if (!lp_word(p, &v)) {
-            lp_err(p, strlen(p->line), 1, "expected a code label after `at`");
+            lp_err(p, p->len, 1, "expected a code label after `at`");
             return false;
         }
         c->a = lp_label(p, v);
@@ -488,13 +566,13 @@ bool lp_condition(lp_t *p, lesson_cond_t *c)
             c->a = 1;
             return true;
         }
-        lp_err(p, subject_at, strlen(p->line) - subject_at, "expected an operator (== != < <= > >= between) after '%s'",
+        lp_err(p, subject_at, p->len - subject_at, "expected an operator (== != < <= > >= between) after '%s'",
                fields[c->field].name);
         return false;
     }
     int o = lp_lookup(p->line + op.at, op.len, op_names, count_names(op_names));
     if (o < 0 || o == LOP_AT) {
-        lp_unknown(p, op, "operator", op_names, LOP_AT);
+        unknown_operator(p, op);
         return false;
     }
     c->op = (lesson_op_t)o;
@@ -505,20 +583,22 @@ bool lp_condition(lp_t *p, lesson_cond_t *c)
         return false;
     }
     if (!lp_word(p, &v)) {
-        lp_err(p, strlen(p->line), 1, "expected a value after '%.*s'", (int)op.len, p->line + op.at);
+        lp_err(p, p->len, 1, "expected a value after '%.*s'", (int)op.len, p->line + op.at);
         return false;
     }
     if (type == T_TEXT) {
         c->text = tok_unquote(p, v);
         if (!c->text)
             return false;
+    } else if (v.len > 1 && p->line[v.at + v.len - 1] == '%') {
+        return percent_of_step(p, c, v);
     } else if (!read_bound(p, type, v, &c->a, &c->a_per_core)) {
         return false;
     }
     if (c->op == LOP_BETWEEN) {
         tok_t and, hi;
         if (!lp_word(p, &and) || !tok_is(p, and, "and") || !lp_word(p, &hi)) {
-            lp_err(p, v.at, strlen(p->line) - v.at, "expected `between LOW and HIGH`");
+            lp_err(p, v.at, p->len - v.at, "expected `between LOW and HIGH`");
             return false;
         }
         if (!read_bound(p, type, hi, &c->b, &c->b_per_core))

@@ -10,12 +10,12 @@
 
 /* ---- who is where ---- */
 
-int code_marks(const lesson_t *l, const model_t *m, code_mark_t *marks)
+int code_marks(const lesson_t *l, int step, const model_t *m, code_mark_t *marks)
 {
     memset(marks, 0, (size_t)l->n_code * sizeof *marks);
     int used = 0;
     for (int id = 1; id < m->n_actors; id++) {
-        int line = lesson_line_of(l, m, id);
+        int line = lesson_line_of(l, step, m, id);
         if (line < 0 || line >= l->n_code)
             continue;
         code_mark_t *c = &marks[line];
@@ -159,7 +159,8 @@ static void expand_tabs(const char *s, char *buf, size_t len)
     buf[at] = '\0';
 }
 
-static void draw_code(WINDOW *w, rect_t r, const theme_t *t, const lesson_t *l, const model_t *m, bool failed)
+static void draw_code(WINDOW *w, rect_t r, const theme_t *t, const lesson_t *l, int step, const model_t *m,
+                      bool failed)
 {
     draw_rule(w, r, t, "the Go program", failed ? "marks: where each goroutine is stuck" : "marks: where each goroutine is");
     if (l->n_code == 0 || r.h < 2)
@@ -167,7 +168,7 @@ static void draw_code(WINDOW *w, rect_t r, const theme_t *t, const lesson_t *l, 
     code_mark_t *marks = xmalloc((size_t)l->n_code * sizeof *marks);
     bool *marked = xmalloc((size_t)l->n_code * sizeof *marked);
     int *rows = xmalloc((size_t)(r.h) * sizeof *rows);
-    code_marks(l, m, marks);
+    code_marks(l, step, m, marks);
     for (int i = 0; i < l->n_code; i++)
         marked[i] = marks[i].main || marks[i].producer || marks[i].closer || marks[i].n_workers;
     /* The gutter: the marks, an arrow, the line number. */
@@ -534,7 +535,7 @@ void lesson_screen_draw(WINDOW *w, const view_t *v, const lesson_state_t *ls, in
         draw_timeline(w, v, o.timeline, o.lanes);
     if (o.has_log)
         draw_log(w, m, v->log, t, o.log);
-    draw_code(w, o.code, t, ls->l, m, failed && !v->rewinding);
+    draw_code(w, o.code, t, ls->l, ls->step, m, failed && !v->rewinding);
     draw_narration(w, o.narr, v, ls);
     draw_help_line(w, m, v, o.help);
     if (v->help)

@@ -29,7 +29,10 @@ void draw_menu(WINDOW *w, const theme_t *t, const menu_item_t *items, int n, int
         char key[40];
         snprintf(key, sizeof key, "%s %-16s", on ? t->play : " ", items[i].name);
         int kx = put(w, y, x, width, a, key);
-        put_fit(w, y, x + kx + 1, width - kx - 1, items[i].broken ? (a | t->attr[TA_DIM]) : a, items[i].title, t);
+        char title[160];
+        /* As `poolviz lessons` says it: a broken lesson is listed, not run. */
+        snprintf(title, sizeof title, "%s%s", items[i].title, items[i].broken ? "  [has errors]" : "");
+        put_fit(w, y, x + kx + 1, width - kx - 1, items[i].broken ? (a | t->attr[TA_DIM]) : a, title, t);
     }
     if (notice)
         put(w, rows - 2, x, width, t->attr[TA_PAUSED], notice);

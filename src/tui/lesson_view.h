@@ -50,9 +50,10 @@ typedef struct {
     int workers[CODE_MARK_WORKERS];    /* the first ones' indices, ascending */
 } code_mark_t;
 
-/* Fills marks[0 .. l->n_code) with who is on each line of m (by the
- * lesson's `mark` lines); returns how many lines have someone. */
-int code_marks(const lesson_t *l, const model_t *m, code_mark_t *marks);
+/* Fills marks[0 .. l->n_code) with who is on each line of m during step
+ * (by the step's and the lesson's `mark` lines); returns how many lines
+ * have someone. */
+int code_marks(const lesson_t *l, int step, const model_t *m, code_mark_t *marks);
 /* A line's marks in at most width columns: "w1 w2 w3", "w1-3", "5 workers",
  * "main", "closer w2"; "" for nobody. */
 void code_mark_text(const code_mark_t *c, int width, char *buf, size_t len);

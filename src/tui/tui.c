@@ -140,8 +140,9 @@ static char *dir_of_file(const char *path)
     return slash ? xasprintf("%.*s", slash == path ? 1 : (int)(slash - path), path) : xstrdup(".");
 }
 
-/* A lesson that parsed, or NULL with one line in err: the first of its
- * diagnostics ("FILE:LINE:COL: message"), and how many more there are. */
+/* For the menu, which has one line to say why: a lesson that parsed, or
+ * NULL with the first of its diagnostics ("FILE:LINE:COL: message") in err,
+ * and how many more there are. */
 static lesson_t *load_lesson(const char *path, char *err, size_t errlen)
 {
     lesson_t *l = lesson_load(path);
@@ -204,9 +205,10 @@ int tui_lesson(int argc, char **argv)
         return CLI_EX_USAGE;
     }
     char err[512] = "";
-    lesson_t *l = load_lesson(path, err, sizeof err);
-    if (!l) {
-        fprintf(stderr, "poolviz: %s\n", err);
+    lesson_t *l = lesson_load(path);
+    if (l->n_diags) { /* all of them, with their lines and carets */
+        lesson_print_diags(l, stderr);
+        lesson_free(l);
         free(path);
         return EXIT_DATAERR;
     }
