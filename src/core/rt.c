@@ -19,11 +19,13 @@
 #include "vclock.h"
 #include "xalloc.h"
 
-/* Spinning before sleeping turns most hand-offs between running threads into
- * plain memory traffic; yielding lets the thread we wait for run when the
- * cores are oversubscribed (more goroutines than cores is the normal case). */
+/* A parked goroutine first checks a few times for a hand-off already under
+ * way, then yields: with more goroutines than CPUs (the normal case) the one
+ * we wait for most likely needs our CPU, and a longer spin only delays it
+ * (measured: 64 spins made the pipeline 1.3-1.9x slower than 2). A yield
+ * costs far less than a futex sleep and the wake it needs. */
 #ifndef PARK_SPINS
-#define PARK_SPINS 64
+#define PARK_SPINS 2
 #endif
 #ifndef PARK_YIELDS
 #define PARK_YIELDS 16
