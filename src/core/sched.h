@@ -80,7 +80,12 @@ struct rt {
     gor_t *gors;
     int next_gor_id;
     _Atomic uint64_t next_obj_id;
+    /* Written at every park and wake, by every goroutine: padded onto a
+     * cache line of its own, so that reading the observer or the halt code
+     * (which every operation does) does not miss the cache each time. */
+    char pad_before_activity[64];
     _Atomic long activity;
+    char pad_after_activity[64];
     _Atomic int n_gor;
     _Atomic int halt_code;
     char *failure; /* set once under lock, before halt_code is published */
