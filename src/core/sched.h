@@ -8,9 +8,10 @@
  * parks. Whoever completes the operation first claims the word with a CAS
  * (WAIT_CLAIMED), copies the value, then publishes WAIT_DONE + case index.
  * A halt CASes it to WAIT_ABORTED instead. The CAS makes exactly one waker win,
- * which is what select needs (Go's selectDone). The parked side spins briefly,
- * then sleeps on a futex; the *_SLEEPING states tell a waker that a futex wake
- * is needed, so hand-offs to a spinning goroutine cost no system call.
+ * which is what select needs (Go's selectDone). The parked side checks
+ * briefly, yields a few times, then sleeps on a futex (rt.c says why); the
+ * *_SLEEPING states tell a waker that a futex wake is needed, so hand-offs
+ * to a goroutine still yielding cost no system call.
  *
  * Deadlock accounting. rt->activity counts running goroutines, pending
  * timers that can wake a goroutine (a sleep's, an AfterFunc's) and timer-fed
