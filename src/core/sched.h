@@ -88,6 +88,7 @@ struct rt {
     _Atomic long activity;
     char pad_after_activity[64];
     _Atomic int n_gor;
+    long n_cpus; /* online CPUs, for how long a parked goroutine spins (rt.c) */
     _Atomic int halt_code;
     char *failure; /* set once under lock, before halt_code is published */
     _Atomic(observer_fn) observer;
