@@ -29,7 +29,7 @@ accounted() { # the summary's accounting line adds up
     } END { exit !found }' "$out"
 }
 
-echo "1..24"
+echo "1..25"
 
 T='^\[ *[0-9]+\.[0-9]{2}s\] '
 
@@ -71,6 +71,16 @@ result "wait-before-drain with unbuffered results: deadlock, status 2"
 run 2 run --speed 1000 --mistake send-before-start --jobs-cap 3 &&
     has "$err" '^fatal error: all goroutines are asleep - deadlock!$' && has "$err" '^main \['
 result "send-before-start with 3 slots: deadlock, status 2"
+
+# A live ticker can only wake a worker waiting for its tick: with every
+# goroutine blocked elsewhere it must not hide the deadlock (Go would hang).
+dead='^fatal error: all goroutines are asleep - deadlock!$'
+run 2 run --speed 1000 --rate 100ms --mistake wait-before-drain --results-cap 0 -q &&
+    has "$err" "$dead" && has "$err" '^main \[sync\.WaitGroup\.Wait' &&
+    run 2 run --speed 1000 --rate 100ms --mistake forget-close --collect waitgroup -q &&
+    has "$err" "$dead" && has "$err" '^closer \[sync\.WaitGroup\.Wait' &&
+    run 2 run --speed 1000 --rate 100ms --mistake send-before-start --jobs-cap 2 -q && has "$err" "$dead"
+result "mistakes under a rate limit: still Go's deadlock, status 2, no hang"
 
 run 0 run --speed 1000 --mistake forget-close --collect count &&
     has "$out" "${T}note: main returned while goroutines were still running or blocked \\([1-3] goroutines\\)\$" &&

@@ -1,7 +1,8 @@
 /* test_deadlock.c - "all goroutines are asleep" is found exactly when nothing
  * can ever wake anyone, reported in Go's words with one line per goroutine,
  * and every parked call then returns CORE_EDEADLOCK so threads can be joined.
- * Goroutines that compute, sleep or wait on a timeout are no deadlock. */
+ * Goroutines that compute, sleep or wait on a timeout are no deadlock; a
+ * ticker or a deadline that nobody waits on does not hide one. */
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include "testutil.h"
 
 #include "core/ctx.h"
+#include "core/ticker.h"
 #include "core/vclock.h"
 #include "core/wg.h"
 
@@ -270,6 +272,132 @@ static void test_no_deadlock_while_waiting_on_timeout(void **state)
     main_leave(rt);
 }
 
+/* ---- timers that feed channels ---- */
+
+/* Go's runtime would hang in each of these: a pending timer holds off its
+ * detector. But a ticker's or a deadline's timer can only wake a goroutine
+ * parked on its own channel, and none is. */
+static void test_deadlock_despite_live_ticker_nobody_waits_on(void **state)
+{
+    (void)state;
+    rt_t *rt = main_enter("t");
+    assert_int_equal(vclock_set_speed(rt_clock(rt), FAST_SPEED), 0);
+    ticker_t *tk = ticker_new(rt, "tick", 10 * MS);
+    chan_t *jobs = chan_new(rt, "jobs", sizeof(int), 0);
+    wg_t *wg = wg_new(rt, "wg");
+    worker_t w[NWORKERS];
+    gor_t *g[NWORKERS];
+    start_pool(rt, w, g, jobs, NULL, wg);
+    /* Missing: close(jobs); the ticker goes on ticking meanwhile. */
+    int wait_rc = wg_wait(wg);
+    join_all(g, NWORKERS);
+
+    assert_int_equal(wait_rc, CORE_EDEADLOCK);
+    assert_pool_deadlock_report(rt, "chan receive (jobs)");
+    ticker_free(tk);
+    wg_free(wg);
+    chan_free(jobs);
+    main_leave(rt);
+}
+
+static void test_deadlock_despite_pending_deadline_nobody_waits_on(void **state)
+{
+    (void)state;
+    rt_t *rt = main_enter("t");
+    ctx_t *bg = ctx_background(rt);
+    ctx_t *tctx = ctx_with_timeout(bg, "ctx", 1000000 * SEC);
+    ctx_t *child = ctx_with_cancel(tctx, "child");
+    chan_t *results = chan_new(rt, "results", sizeof(int), 0);
+    int rc = chan_recv(results, NULL, NULL);
+
+    assert_main_deadlocked(rt, rc, "main [chan receive (results)]");
+    assert_int_equal(ctx_err(tctx), CTX_ACTIVE);
+    chan_free(results);
+    ctx_free(child);
+    ctx_free(tctx);
+    ctx_free(bg);
+    main_leave(rt);
+}
+
+/* Sends one value on out, then parks on `never` for good. */
+typedef struct {
+    chan_t *out, *never;
+    int rc_send, rc_park;
+} feeder_t;
+
+static void send_then_park(void *p)
+{
+    feeder_t *f = p;
+    int v = 7;
+    f->rc_send = chan_send(f->out, &v);
+    f->rc_park = chan_recv(f->never, NULL, NULL);
+}
+
+/* A tick can still wake main, whether it waits on the ticker alone or in a
+ * select beside a channel nobody sends on; once main has been woken - by a
+ * tick or by that other channel - and parks elsewhere for good, the ticker's
+ * channel no longer counts and the deadlock is found. */
+static void test_no_deadlock_while_waiting_for_a_tick(void **state)
+{
+    (void)state;
+    rt_t *rt = main_enter("t");
+    assert_int_equal(vclock_set_speed(rt_clock(rt), FAST_SPEED), 0);
+    ticker_t *tk = ticker_new(rt, "tick", 10 * MS);
+    chan_t *other = chan_new(rt, "other", sizeof(int), 0);
+    chan_t *never = chan_new(rt, "never", 0, 0);
+    feeder_t f = { other, never, SENTINEL, SENTINEL };
+    /* A goroutine parked for good beside main: not what keeps it alive. */
+    gor_t *g = go_rt(rt, "stuck", send_then_park, &f);
+    int64_t at = 0;
+    int rc_tick = chan_recv(ticker_chan(tk), &at, NULL);
+    chan_case_t cs[] = { { .ch = ticker_chan(tk), .dir = CHAN_RECV, .elem = &at },
+                         { .ch = never, .dir = CHAN_RECV } };
+    int chosen = SENTINEL;
+    int rc_select = chan_select(cs, 2, false, &chosen);
+    int v = 0;
+    int rc_other = chan_recv(other, &v, NULL);
+    int rc_never = chan_recv(never, NULL, NULL);
+    rt_join(g);
+
+    assert_int_equal(rc_tick, 0);
+    assert_true(at > 0);
+    assert_int_equal(rc_select, 0);
+    assert_int_equal(chosen, 0);
+    assert_int_equal(rc_other, 0);
+    assert_int_equal(v, 7);
+    assert_int_equal(f.rc_send, 0);
+    assert_int_equal(f.rc_park, CORE_EDEADLOCK);
+    assert_int_equal(rc_never, CORE_EDEADLOCK);
+    const char *lines[] = { "main [chan receive (never)]", "stuck [chan receive (never)]" };
+    assert_deadlock_report(rt, lines, 2);
+    ticker_free(tk);
+    chan_free(never);
+    chan_free(other);
+    main_leave(rt);
+}
+
+/* A deadline closes the done channel of its context's descendants too. */
+static void test_no_deadlock_while_waiting_on_a_deadline_through_a_child(void **state)
+{
+    (void)state;
+    rt_t *rt = main_enter("t");
+    assert_int_equal(vclock_set_speed(rt_clock(rt), FAST_SPEED), 0);
+    ctx_t *bg = ctx_background(rt);
+    ctx_t *tctx = ctx_with_timeout(bg, "ctx", 1000 * MS);
+    ctx_t *child = ctx_with_cancel(tctx, "child");
+    bool ok = true;
+    int rc = chan_recv(ctx_done(child), NULL, &ok);
+
+    assert_int_equal(rc, 0);
+    assert_false(ok);
+    assert_int_equal(ctx_err(child), CTX_DEADLINE_EXCEEDED);
+    assert_null(rt_failure(rt));
+    ctx_free(child);
+    ctx_free(tctx);
+    ctx_free(bg);
+    main_leave(rt);
+}
+
 /* ---- nil channels and empty select ---- */
 
 static void test_recv_on_nil_channel_deadlocks(void **state)
@@ -315,6 +443,10 @@ int main(void)
         TEST(test_no_deadlock_while_goroutine_computes),
         TEST(test_no_deadlock_while_goroutine_sleeps),
         TEST(test_no_deadlock_while_waiting_on_timeout),
+        TEST(test_deadlock_despite_live_ticker_nobody_waits_on),
+        TEST(test_deadlock_despite_pending_deadline_nobody_waits_on),
+        TEST(test_no_deadlock_while_waiting_for_a_tick),
+        TEST(test_no_deadlock_while_waiting_on_a_deadline_through_a_child),
         TEST(test_recv_on_nil_channel_deadlocks),
         TEST(test_send_on_nil_channel_deadlocks),
         TEST(test_empty_select_deadlocks),

@@ -36,6 +36,11 @@ struct chan {
     char *buf;
     _Atomic bool closed;
     waitq_t recvq, sendq;
+    /* Live timers that will send on or close the channel (a ticker's, a
+     * context deadline's), and whether the channel holds one unit of
+     * rt->activity for the receivers parked on it (sched.h). */
+    _Atomic int feeders; /* changed under lock; read unlocked by park_on */
+    bool holds_activity;
 };
 
 chan_t *chan_new(rt_t *rt, const char *name, size_t elem_size, size_t cap)
@@ -218,6 +223,37 @@ static void lockset_unlock(const lockset_t *ls)
         lock_release(&ls->chans[i]->lock);
 }
 
+/* ---- timer-fed channels (sched.h), c->lock held ---- */
+
+/* Settles c's share of rt->activity after its feeders or its receive queue
+ * changed: one unit while a live feeder can still wake a parked receiver.
+ * A rise comes before the parking goroutine uncounts itself, a fall after
+ * the woken one was counted back, so the count never touches zero falsely. */
+static void settle_feed(chan_t *c)
+{
+    bool hold = atomic_load_explicit(&c->feeders, memory_order_relaxed) > 0 && c->recvq.head != NULL;
+    if (hold != c->holds_activity) {
+        c->holds_activity = hold;
+        sched_activity_add(c->rt, hold ? 1 : -1);
+    }
+}
+
+void chan_add_feeder(chan_t *c, int delta)
+{
+    lock_acquire(&c->lock);
+    atomic_store_explicit(&c->feeders, atomic_load_explicit(&c->feeders, memory_order_relaxed) + delta,
+                          memory_order_relaxed);
+    settle_feed(c);
+    lock_release(&c->lock);
+}
+
+static void lockset_settle_feeds(const lockset_t *ls)
+{
+    for (int i = 0; i < ls->n; i++)
+        if (atomic_load_explicit(&ls->chans[i]->feeders, memory_order_relaxed) || ls->chans[i]->holds_activity)
+            settle_feed(ls->chans[i]);
+}
+
 /* ---- parking ---- */
 
 static waitq_t *queue_of(const chan_case_t *k) { return k->dir == CHAN_SEND ? &k->ch->sendq : &k->ch->recvq; }
@@ -273,16 +309,25 @@ static int park_on(rt_t *rt, const chan_case_t *cases, int n, const lockset_t *l
     }
     if (sched_observed(rt))
         emit_block(rt, g, cases, n);
+    lockset_settle_feeds(ls);
     sched_parking(g);
     lockset_unlock(ls);
 
     int r = sched_park(g);
 
-    lockset_lock(ls);
-    for (int i = 0; i < n; i++)
-        if (cases[i].ch)
-            waitq_remove(queue_of(&cases[i]), &waiters[i]);
-    lockset_unlock(ls);
+    /* A single operation that completed was dequeued by its waker before
+     * the claim (waitq_claim), so the channel needs no second locking -
+     * unless a timer feeds it, whose share of activity must settle. */
+    bool dequeued = n == 1 && r >= 0 &&
+                    (ls->n == 0 || atomic_load_explicit(&ls->chans[0]->feeders, memory_order_relaxed) == 0);
+    if (!dequeued) {
+        lockset_lock(ls);
+        for (int i = 0; i < n; i++)
+            if (cases[i].ch)
+                waitq_remove(queue_of(&cases[i]), &waiters[i]);
+        lockset_settle_feeds(ls);
+        lockset_unlock(ls);
+    }
     if (r < 0) {
         if (sched_observed(rt)) {
             event_t ev = { .kind = EV_ABORT, .err = r, .wait = wait_reason(cases, n, is_select), .obj_name = "" };

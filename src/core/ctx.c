@@ -7,8 +7,13 @@
  * (lock order: parent -> child), so cancellation reaches every descendant
  * before ctx_cancel() returns. A deadline timer's callback cancels its
  * context; cancellation stops the timer once c->lock is released (the
- * callback may be waiting for that lock), so a cancelled context no longer
- * keeps deadlock detection at bay. */
+ * callback may be waiting for that lock).
+ *
+ * A deadline timer is passive for deadlock detection: it can wake only a
+ * goroutine parked on the done channel of its context or of a descendant,
+ * and each such channel says so itself while the deadline is ahead
+ * (chan_add_feeder, sched.h). A waiter on done is then no deadlock; a
+ * pending deadline nobody waits for does not hide one. */
 #include "ctx.h"
 
 #include <stdatomic.h>
@@ -47,6 +52,10 @@ static ctx_t *ctx_alloc(rt_t *rt, const char *name, ctx_t *parent, int64_t deadl
         char *done_name = xasprintf("%s.Done()", c->name);
         c->done = chan_new(rt, done_name, 0, 0);
         free(done_name);
+        /* A deadline means a pending timer - c's own or an ancestor's - will
+         * close done unless a cancel comes first (sched.h). */
+        if (deadline != INT64_MAX)
+            chan_add_feeder(c->done, 1);
     }
     return c;
 }
@@ -64,6 +73,8 @@ static void cancel(ctx_t *c, int err)
     }
     atomic_store(&c->err, err);
     chan_close(c->done); /* cannot panic: only the first cancel gets here */
+    if (c->deadline != INT64_MAX)
+        chan_add_feeder(c->done, -1);
     if (sched_observed(c->rt)) {
         event_t ev = {0};
         ev.kind = EV_CANCEL;
@@ -117,6 +128,8 @@ ctx_t *ctx_with_deadline(ctx_t *parent, const char *name, int64_t deadline)
     char *timer_name = xasprintf("%s deadline", c->name);
     c->timer = vtimer_new(c->rt, timer_name, deadline_fired, c);
     free(timer_name);
+    /* It only closes done channels, which account for it (ctx_alloc). */
+    vtimer_set_passive(c->timer);
     ctx_link(c);
     if (deadline <= vclock_now(rt_clock(c->rt))) {
         cancel(c, CTX_DEADLINE_EXCEEDED);

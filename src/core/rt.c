@@ -19,11 +19,18 @@
 #include "vclock.h"
 #include "xalloc.h"
 
-/* Spinning before sleeping turns most hand-offs between running threads into
- * plain memory traffic; yielding lets the thread we wait for run when the
- * cores are oversubscribed (more goroutines than cores is the normal case). */
+/* A parked goroutine first checks a few times for a hand-off already under
+ * way, then yields: with more goroutines than CPUs (the normal case) the one
+ * we wait for most likely needs our CPU, and a longer spin only delays it
+ * (measured: 64 spins made the pipeline 1.3-1.9x slower than 2). A yield
+ * costs far less than a futex sleep and the wake it needs. Only while fewer
+ * goroutines run than there are CPUs can the one we wait for be running
+ * elsewhere; then a longer spin saves the yields (ping-pong: 1.7x faster). */
 #ifndef PARK_SPINS
-#define PARK_SPINS 64
+#define PARK_SPINS 2
+#endif
+#ifndef PARK_IDLE_SPINS
+#define PARK_IDLE_SPINS 64
 #endif
 #ifndef PARK_YIELDS
 #define PARK_YIELDS 16
@@ -72,7 +79,9 @@ void sched_parking(gor_t *g)
 int sched_park(gor_t *g)
 {
     int s = atomic_load_explicit(&g->wait, memory_order_acquire);
-    for (int i = 0; i < PARK_SPINS && !wait_finished(s); i++) {
+    bool cpu_left = atomic_load_explicit(&g->rt->activity, memory_order_relaxed) < g->rt->n_cpus;
+    int spins = cpu_left ? PARK_IDLE_SPINS : PARK_SPINS;
+    for (int i = 0; i < spins && !wait_finished(s); i++) {
         lock_cpu_relax();
         s = atomic_load_explicit(&g->wait, memory_order_acquire);
     }
@@ -285,6 +294,8 @@ rt_t *rt_new(const char *name)
     rt_t *rt = xcalloc(1, sizeof *rt);
     rt->name = xstrdup(name ? name : "");
     sys_check(pthread_mutex_init(&rt->lock, NULL));
+    long n_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    rt->n_cpus = n_cpus > 0 ? n_cpus : 1;
     rt->clock = vclock_new(rt);
     return rt;
 }

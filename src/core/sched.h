@@ -8,14 +8,26 @@
  * parks. Whoever completes the operation first claims the word with a CAS
  * (WAIT_CLAIMED), copies the value, then publishes WAIT_DONE + case index.
  * A halt CASes it to WAIT_ABORTED instead. The CAS makes exactly one waker win,
- * which is what select needs (Go's selectDone). The parked side spins briefly,
- * then sleeps on a futex; the *_SLEEPING states tell a waker that a futex wake
- * is needed, so hand-offs to a spinning goroutine cost no system call.
+ * which is what select needs (Go's selectDone). The parked side checks
+ * briefly, yields a few times, then sleeps on a futex (rt.c says why); the
+ * *_SLEEPING states tell a waker that a futex wake is needed, so hand-offs
+ * to a goroutine still yielding cost no system call.
  *
- * Deadlock accounting. rt->activity counts running goroutines plus pending
- * timers. A goroutine subtracts itself when it parks; its waker adds it back
- * when claiming it, before the waker can park itself. When the count falls to
- * zero while goroutines exist, nothing can ever wake them: a deadlock.
+ * Deadlock accounting. rt->activity counts running goroutines, pending
+ * timers that can wake a goroutine (a sleep's, an AfterFunc's) and timer-fed
+ * channels with parked receivers. A goroutine subtracts itself when it
+ * parks; its waker adds it back when claiming it, before the waker can park
+ * itself. When the count falls to zero while goroutines exist, nothing can
+ * ever wake them: a deadlock.
+ *
+ * A ticker's or a context deadline's timer only sends on or closes its
+ * channel, so it can wake only a goroutine parked on that channel. Such a
+ * timer is passive; instead its channel holds one unit of activity while it
+ * has a live feeder and a parked receiver (chan_add_feeder). The unit is the
+ * channel's, not a goroutine's, so claims and wakes count as for any other
+ * channel; it is taken before the receiver uncounts itself and dropped only
+ * after the woken receiver was counted back. A live ticker nobody waits on
+ * thus no longer hides a deadlock, which Go's runtime would not report.
  *
  * Lock order: channel locks (by address) -> rt->lock -> vclock lock. The
  * observer is called with rt->lock held for EV_PANIC, EV_DEADLOCK and
@@ -69,8 +81,14 @@ struct rt {
     gor_t *gors;
     int next_gor_id;
     _Atomic uint64_t next_obj_id;
+    /* Written at every park and wake, by every goroutine: padded onto a
+     * cache line of its own, so that reading the observer or the halt code
+     * (which every operation does) does not miss the cache each time. */
+    char pad_before_activity[64];
     _Atomic long activity;
+    char pad_after_activity[64];
     _Atomic int n_gor;
+    long n_cpus; /* online CPUs, for how long a parked goroutine spins (rt.c) */
     _Atomic int halt_code;
     char *failure; /* set once under lock, before halt_code is published */
     _Atomic(observer_fn) observer;
@@ -127,6 +145,13 @@ void vclock_unhold(vclock_t *vc);
 /* rt->activity bookkeeping for timers (vclock.c): +1 when a timer becomes
  * pending, -1 after it fired (after its callback ran) or was stopped. */
 void sched_activity_add(rt_t *rt, long n);
+
+/* A channel fed by timers (chan.c): delta +1 when a timer that will send on
+ * or close c becomes live (a ticker starts, a context gets a deadline), -1
+ * when it no longer will. Such a timer is passive; c itself counts as
+ * activity while it has a feeder and parked receivers (see the top). */
+struct chan;
+void chan_add_feeder(struct chan *c, int delta);
 
 /* The goroutine calling, if it belongs to rt; else NULL. */
 gor_t *sched_self_in(rt_t *rt);

@@ -28,6 +28,7 @@ struct ticker {
     chan_t *ch;
     vtimer_t *timer;
     _Atomic uint64_t dropped;
+    _Atomic bool live; /* from ticker_new until the first stop */
 };
 
 static void emit_tick(ticker_t *tk, int64_t when, bool delivered)
@@ -81,6 +82,11 @@ ticker_t *ticker_new(rt_t *rt, const char *name, int64_t period)
     tk->ch = chan_new(rt, ch_name, sizeof(int64_t), 1);
     free(ch_name);
     tk->timer = vtimer_new(rt, tk->name, tick, tk);
+    /* The timer only feeds tk->ch: the channel, not the timer, tells the
+     * deadlock detector whether a tick can still wake someone (sched.h). */
+    vtimer_set_passive(tk->timer);
+    atomic_init(&tk->live, true);
+    chan_add_feeder(tk->ch, 1);
     int64_t now = vclock_now(rt_clock(rt));
     tk->next = next_tick(now, period, now);
     vtimer_reset_at(tk->timer, tk->next);
@@ -89,12 +95,20 @@ ticker_t *ticker_new(rt_t *rt, const char *name, int64_t period)
 
 chan_t *ticker_chan(ticker_t *t) { return t->ch; }
 
-void ticker_stop(ticker_t *t) { vtimer_stop(t->timer); }
+void ticker_stop(ticker_t *t)
+{
+    vtimer_stop(t->timer);
+    /* After the last tick: a receiver parked on the channel now waits for
+     * good, which may be the deadlock. */
+    if (atomic_exchange(&t->live, false))
+        chan_add_feeder(t->ch, -1);
+}
 
 void ticker_free(ticker_t *t)
 {
     if (!t)
         return;
+    ticker_stop(t);
     vtimer_free(t->timer);
     chan_free(t->ch);
     free(t->name);

@@ -6,7 +6,8 @@
  *
  * Timers fire on one timer thread per runtime. A pending timer is something
  * that can still wake a goroutine, so while any exists no deadlock is
- * reported (as in Go). Thread-safety: every call may come from any thread. */
+ * reported (as in Go), except a passive one (below). Thread-safety: every
+ * call may come from any thread. */
 #ifndef POOLVIZ_CORE_VCLOCK_H
 #define POOLVIZ_CORE_VCLOCK_H
 
@@ -40,8 +41,9 @@ vtimer_t *vtimer_after_func(rt_t *rt, const char *name, int64_t d, void (*fn)(vo
 /* A timer that is not pending yet: vtimer_reset() or vtimer_reset_at() arms
  * it. Lets an owner publish the timer before its callback can run. */
 vtimer_t *vtimer_new(rt_t *rt, const char *name, void (*fn)(void *), void *arg);
-/* Marks a timer (before it is armed) as one that wakes no goroutine - an
- * observer's alarm - so that it does not hold off deadlock detection. */
+/* Marks a timer (before it is armed) as one that does not hold off deadlock
+ * detection: one that wakes no goroutine (an observer's alarm), or one whose
+ * channel accounts for it (a ticker's, a context deadline's; sched.h). */
 void vtimer_set_passive(vtimer_t *t);
 /* Reschedules a timer (pending or fired) to fire d ns from now. Does not wait
  * for a running callback, so a callback may re-arm its own timer. */
