@@ -398,6 +398,90 @@ static void test_select_send_on_closed_panics(void **state)
     fx_end(&f);
 }
 
+/* A select parked on a send is woken by the channel's close to panic, as a
+ * plain send would be. */
+static void test_parked_select_send_panics_when_closed(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin(&f);
+    chan_t *idle = chan_new(f.rt, "idle", sizeof(int), 0);
+    chan_t *out = chan_new(f.rt, "out", sizeof(int), 0);
+    closer_t cl = { &f, out, SENTINEL };
+    gor_t *g = go(&f, "closer", close_after_park, &cl);
+    int v = 5, u = SENTINEL;
+    chan_case_t cs[] = { recv_case(idle, &u, NULL), send_case(out, &v) };
+    int chosen = SENTINEL;
+    int rc = chan_select(cs, 2, false, &chosen);
+    rt_join(g);
+
+    assert_int_equal(cl.rc, 0);
+    assert_panicked(f.rt, rc, "send on closed channel", NULL);
+    assert_int_equal(u, SENTINEL);
+    chan_free(out);
+    chan_free(idle);
+    fx_end(&f);
+}
+
+/* ---- many cases ---- */
+
+#define MANY_CASES 1000
+
+typedef struct {
+    fx_t *f;
+    chan_t *c;
+} late_send_t;
+
+static void send_after_park(void *p)
+{
+    late_send_t *s = p;
+    await_parked(s->f, 1);
+    int v = 77;
+    (void)chan_send(s->c, &v);
+}
+
+/* Go allows any number of cases: a select over a thousand channels parks on
+ * all of them and completes the one that becomes ready. */
+static void test_select_over_a_thousand_cases(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin(&f);
+    chan_t **chans = calloc(MANY_CASES, sizeof *chans);
+    chan_case_t *cs = calloc(MANY_CASES, sizeof *cs);
+    int *vals = calloc(MANY_CASES, sizeof *vals);
+    for (int i = 0; i < MANY_CASES; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "c%d", i);
+        chans[i] = chan_new(f.rt, name, sizeof(int), 0);
+        vals[i] = SENTINEL;
+        cs[i] = recv_case(chans[i], &vals[i], NULL);
+    }
+    late_send_t s = { &f, chans[MANY_CASES - 3] };
+    gor_t *g = go(&f, "sender", send_after_park, &s);
+    int chosen = SENTINEL;
+    int rc = chan_select(cs, MANY_CASES, false, &chosen);
+    rt_join(g);
+
+    assert_int_equal(rc, 0);
+    assert_int_equal(chosen, MANY_CASES - 3);
+    int untouched = 0;
+    for (int i = 0; i < MANY_CASES; i++)
+        untouched += vals[i] == SENTINEL;
+    assert_int_equal(vals[MANY_CASES - 3], 77);
+    assert_int_equal(untouched, MANY_CASES - 1);
+    chosen = SENTINEL;
+    assert_int_equal(chan_select(cs, MANY_CASES, true, &chosen), 0);
+    assert_int_equal(chosen, CHAN_SELECT_DEFAULT);
+    assert_int_equal(chan_select(cs, CHAN_SELECT_MAX + 1, true, &chosen), CORE_EINVAL);
+    for (int i = 0; i < MANY_CASES; i++)
+        chan_free(chans[i]);
+    free(vals);
+    free(cs);
+    free(chans);
+    fx_end(&f);
+}
+
 /* ---- contention ---- */
 
 #define CONT_SELECTORS 6
@@ -495,6 +579,8 @@ int main(void)
         TEST(test_select_recv_on_closed_is_ready),
         TEST(test_close_wakes_parked_select),
         TEST(test_select_send_on_closed_panics),
+        TEST(test_parked_select_send_panics_when_closed),
+        TEST(test_select_over_a_thousand_cases),
         TEST(test_select_contention_every_value_once),
     };
     return RUN_TESTS(tests);

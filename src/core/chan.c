@@ -281,10 +281,12 @@ static void emit_block(rt_t *rt, gor_t *g, const chan_case_t *cases, int n)
     sched_emit(rt, g, &ev);
 }
 
-/* Queues a waiter per case, parks, and takes the waiters back. The channels
- * of ls are locked on entry and unlocked on return. Returns 0 with *chosen
- * set to the completed case, or a negative error. */
-static int park_on(rt_t *rt, const chan_case_t *cases, int n, const lockset_t *ls, bool is_select, int *chosen)
+/* Queues a waiter per case (in waiters[n], the caller's), parks, and takes
+ * the waiters back. The channels of ls are locked on entry and unlocked on
+ * return. Returns 0 with *chosen set to the completed case, or a negative
+ * error. */
+static int park_on(rt_t *rt, const chan_case_t *cases, int n, waiter_t *waiters, const lockset_t *ls, bool is_select,
+                   int *chosen)
 {
     gor_t *g = sched_self_in(rt);
     if (!g) {
@@ -301,7 +303,6 @@ static int park_on(rt_t *rt, const chan_case_t *cases, int n, const lockset_t *l
         lockset_unlock(ls);
         return rc;
     }
-    waiter_t waiters[n > 0 ? n : 1];
     for (int i = 0; i < n; i++) {
         waiters[i] = (waiter_t){ .g = g, .elem = cases[i].elem, .index = i };
         if (cases[i].ch)
@@ -349,6 +350,7 @@ static int park_on(rt_t *rt, const chan_case_t *cases, int n, const lockset_t *l
 static int chan_op(chan_t *c, chan_dir_t dir, void *elem, bool *ok, bool block)
 {
     chan_case_t k = { .ch = c, .dir = dir, .elem = elem, .ok = ok };
+    waiter_t w;
     int chosen;
     if (!c) {
         gor_t *self = rt_self();
@@ -357,13 +359,13 @@ static int chan_op(chan_t *c, chan_dir_t dir, void *elem, bool *ok, bool block)
         if (!self)
             return CORE_ENOTGOR;
         lockset_t none = { .chans = NULL, .n = 0 };
-        return park_on(self->rt, &k, 1, &none, false, &chosen);
+        return park_on(self->rt, &k, 1, &w, &none, false, &chosen);
     }
     lockset_t one = { .chans = &c, .n = 1 };
     lock_acquire(&c->lock);
     int r = case_locked(&k);
     if (r == NOT_READY && block)
-        return park_on(c->rt, &k, 1, &one, false, &chosen);
+        return park_on(c->rt, &k, 1, &w, &one, false, &chosen);
     lock_release(&c->lock);
     if (r == SEND_ON_CLOSED)
         return sched_panic(c->rt, "send on closed channel");
@@ -416,14 +418,45 @@ static uint64_t random_below(uint64_t n)
     return (state * 0x2545F4914F6CDD1Du >> 11) % n;
 }
 
-int chan_select(const chan_case_t *cases, int n, bool nonblocking, int *chosen)
+/* A select's working memory: on the stack for the usual few cases, on the
+ * heap for more, so any number of cases works without a deep stack. */
+enum { SELECT_INLINE = 16 };
+typedef struct {
+    chan_t *chans_inline[SELECT_INLINE];
+    int order_inline[SELECT_INLINE];
+    waiter_t waiters_inline[SELECT_INLINE];
+    chan_t **chans;
+    int *order;
+    waiter_t *waiters;
+} select_scratch_t;
+
+static void scratch_init(select_scratch_t *s, int n)
 {
-    if (n < 0 || n > CHAN_SELECT_MAX || !chosen || (n > 0 && !cases))
-        return CORE_EINVAL;
-    chan_t *chans[CHAN_SELECT_MAX];
-    lockset_t ls = { .chans = chans, .n = 0 };
+    if (n <= SELECT_INLINE) {
+        s->chans = s->chans_inline;
+        s->order = s->order_inline;
+        s->waiters = s->waiters_inline;
+        return;
+    }
+    s->chans = xmalloc((size_t)n * sizeof *s->chans);
+    s->order = xmalloc((size_t)n * sizeof *s->order);
+    s->waiters = xmalloc((size_t)n * sizeof *s->waiters);
+}
+
+static void scratch_done(select_scratch_t *s)
+{
+    if (s->chans == s->chans_inline)
+        return;
+    free(s->chans);
+    free(s->order);
+    free(s->waiters);
+}
+
+static int select_in(const chan_case_t *cases, int n, bool nonblocking, int *chosen, select_scratch_t *s)
+{
+    lockset_t ls = { .chans = s->chans, .n = 0 };
     lockset_collect(&ls, cases, n);
-    int order[CHAN_SELECT_MAX];
+    int *order = s->order;
     for (int i = 0; i < n; i++) {
         int j = (int)random_below((uint64_t)i + 1);
         order[i] = order[j];
@@ -452,5 +485,16 @@ int chan_select(const chan_case_t *cases, int n, bool nonblocking, int *chosen)
         lockset_unlock(&ls);
         return CORE_ENOTGOR;
     }
-    return park_on(rt, cases, n, &ls, true, chosen);
+    return park_on(rt, cases, n, s->waiters, &ls, true, chosen);
+}
+
+int chan_select(const chan_case_t *cases, int n, bool nonblocking, int *chosen)
+{
+    if (n < 0 || n > CHAN_SELECT_MAX || !chosen || (n > 0 && !cases))
+        return CORE_EINVAL;
+    select_scratch_t s;
+    scratch_init(&s, n);
+    int r = select_in(cases, n, nonblocking, chosen, &s);
+    scratch_done(&s);
+    return r;
 }

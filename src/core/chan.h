@@ -65,8 +65,8 @@ typedef struct {
  * CHAN_SELECT_DEFAULT, else the call parks until exactly one case is done.
  * With n == 0 and no default it blocks forever (Go's `select {}`). Returns 0,
  * CORE_EPANIC (the chosen case sends on a closed channel) or a halt code.
- * Not more than CHAN_SELECT_MAX cases. */
-#define CHAN_SELECT_MAX 64
+ * Any number of cases up to CHAN_SELECT_MAX, Go's own limit. */
+#define CHAN_SELECT_MAX 65536
 int chan_select(const chan_case_t *cases, int n, bool nonblocking, int *chosen);
 
 #endif
