@@ -90,8 +90,10 @@ struct pool {
 
     pthread_mutex_t lock;
     model_t model, base;
-    pevent_t *history;
-    size_t hist_head, hist_len;
+    pevent_t *history;       /* a ring of hist_size slots, grown on demand up to cfg.history */
+    size_t hist_size, hist_head, hist_len;
+    size_t hist_cap;         /* cfg.history, or less once memory ran out */
+    uint64_t trimmed;        /* events dropped from the history so far */
     bool trim_noted;
     pool_sink_fn sink;
     void *sink_ud;
@@ -967,42 +969,93 @@ static void *supervise(void *arg)
     return NULL;
 }
 
-/* Keeps the last cfg.history events; older ones fold into the base model.
- * Returns true the first time an event had to go. */
+/* Room for one more kept event without dropping one: the ring grows by
+ * doubling (a short run with a huge bound costs what it keeps). It grows
+ * only before it first wraps, so the events stay in place. When memory runs
+ * out the bound becomes what is already there: older events are dropped
+ * (and counted), the run goes on. */
+static bool history_room(pool_t *p)
+{
+    if (p->hist_len < p->hist_size)
+        return true;
+    if (p->hist_size >= p->hist_cap)
+        return false;
+    size_t size = p->hist_size ? p->hist_size * 2 : 1024;
+    if (size > p->hist_cap)
+        size = p->hist_cap;
+    pevent_t *grown = realloc(p->history, size * sizeof *grown);
+    if (!grown) {
+        p->hist_cap = p->hist_size;
+        return p->hist_len < p->hist_size;
+    }
+    p->history = grown;
+    p->hist_size = size;
+    return true;
+}
+
+/* Keeps the last hist_cap events; older ones fold into the base model.
+ * Returns true when ev pushed an event out. */
 static bool remember(pool_t *p, const pevent_t *ev)
 {
-    size_t cap = p->cfg.history;
-    if (cap == 0)
+    if (p->hist_cap == 0)
         return false;
-    if (p->hist_len == cap) {
-        model_apply(&p->base, &p->history[p->hist_head]);
-        p->history[p->hist_head] = *ev;
-        p->hist_head = (p->hist_head + 1) % cap;
-        bool first = !p->trim_noted;
-        p->trim_noted = true;
-        return first;
+    if (history_room(p)) {
+        p->history[(p->hist_head + p->hist_len++) % p->hist_size] = *ev;
+        return false;
     }
-    p->history[(p->hist_head + p->hist_len++) % cap] = *ev;
-    return false;
+    p->trimmed++;
+    if (p->hist_size == 0) { /* not even one slot could be had */
+        model_apply(&p->base, ev);
+        return true;
+    }
+    model_apply(&p->base, &p->history[p->hist_head]);
+    p->history[p->hist_head] = *ev;
+    p->hist_head = (p->hist_head + 1) % p->hist_size;
+    return true;
+}
+
+/* How many of the next n kept events will push one out. */
+static uint64_t trims_ahead(const pool_t *p, size_t n)
+{
+    if (p->hist_cap == 0)
+        return 0;
+    size_t room = p->hist_cap - p->hist_len;
+    return n > room ? n - room : 0;
+}
+
+static void deliver_locked(pool_t *p, const pevent_t *ev);
+
+/* A PE_HISTORY_TRIMMED after (or, for the run's end, before) ev, saying
+ * `dropped`: the count once this note itself is kept. */
+static void note_trimmed(pool_t *p, const pevent_t *ev, uint64_t dropped)
+{
+    pevent_t note = *ev;
+    note.kind = PE_HISTORY_TRIMMED;
+    note.actor = note.obj = 0;
+    note.job = note.aux = 0;
+    note.err = 0;
+    note.value = (int64_t)dropped;
+    deliver_locked(p, &note);
 }
 
 /* Folds one event into the model and the history, then shows it to the
- * sink; the first trim of the history is itself an event, so a view can
- * say that what it replays is not the whole run. p->lock held (a batch at a
- * time: a lock per event would cost as much as the fold). */
+ * sink. A trimmed history is itself news, so a view can say that what it
+ * replays is not the whole run: the first trim is noted as it happens, and
+ * the exact count just before the run's end (counting the note and the end,
+ * which push events out too). p->lock held (a batch at a time: a lock per
+ * event would cost as much as the fold). */
 static void deliver_locked(pool_t *p, const pevent_t *ev)
 {
+    if (ev->kind == PE_RUN_END && (p->trimmed > 0 || trims_ahead(p, 1) > 0))
+        note_trimmed(p, ev, p->trimmed + trims_ahead(p, 2));
     model_apply(&p->model, ev);
     bool trimmed = remember(p, ev);
     step_seen(p, ev);
     if (p->sink)
         p->sink(p->sink_ud, ev, &p->model);
-    if (trimmed) {
-        pevent_t note = *ev;
-        note.kind = PE_HISTORY_TRIMMED;
-        note.actor = note.obj = 0;
-        note.value = (int64_t)p->cfg.history;
-        deliver_locked(p, &note);
+    if (trimmed && !p->trim_noted) {
+        p->trim_noted = true;
+        note_trimmed(p, ev, p->trimmed + trims_ahead(p, 1));
     }
 }
 
@@ -1052,8 +1105,7 @@ pool_t *pool_new(const pool_config_t *cfg, char *err, size_t errlen)
     sys_check(pthread_cond_init(&p->gate_cond, NULL));
     model_init(&p->model);
     model_init(&p->base);
-    if (p->cfg.history)
-        p->history = xmalloc(p->cfg.history * sizeof *p->history);
+    p->hist_cap = p->cfg.history;
     bus_init(&p->bus, BUS_SIZE);
     p->rt = rt_new("pool");
     rt_observe(p->rt, on_core_event, p);
@@ -1145,7 +1197,7 @@ size_t pool_history_len(const pool_t *p) { return p->hist_len; }
 
 const pevent_t *pool_history_at(const pool_t *p, size_t i)
 {
-    return i < p->hist_len ? &p->history[(p->hist_head + i) % p->cfg.history] : NULL;
+    return i < p->hist_len ? &p->history[(p->hist_head + i) % p->hist_size] : NULL;
 }
 
 const model_t *pool_history_base(const pool_t *p) { return &p->base; }
