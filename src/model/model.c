@@ -570,16 +570,19 @@ double model_throughput(const model_t *m)
     return span > 0 ? (double)m->results_collected / ((double)span / 1e9) : 0;
 }
 
+/* Busy time over the run's time so far: while it runs, from its start to
+ * now; once over, its makespan. A worker that joined late or left early is
+ * measured against the same span as the others: this is its share of the
+ * pool's work, not of its own life. */
 double model_utilization(const model_t *m, int actor)
 {
     const model_actor_t *a = actor_c(m, actor);
     if (!a)
         return 0;
-    int64_t end = a->exited ? a->exited_at : m->now;
-    int64_t span = elapsed(a->started_at, end);
+    int64_t span = m->ended ? model_makespan(m) : elapsed(m->run_start_at, m->now);
     if (span == 0)
         return 0;
-    int64_t busy = a->running ? add_sat(a->busy_ns, elapsed(a->job_start, end)) : a->busy_ns;
+    int64_t busy = a->running ? add_sat(a->busy_ns, elapsed(a->job_start, m->now)) : a->busy_ns;
     double u = (double)busy / (double)span;
     return u < 0 ? 0 : u > 1 ? 1 : u;
 }

@@ -155,7 +155,8 @@ int64_t model_fifo_at(const model_fifo_t *f, size_t i);
  * while none has been collected. */
 int64_t model_makespan(const model_t *m);
 double model_throughput(const model_t *m);       /* results per virtual second */
-double model_utilization(const model_t *m, int actor); /* busy share of a worker, 0..1 */
+/* A worker's busy time over the run's (its makespan once over), 0..1. */
+double model_utilization(const model_t *m, int actor);
 int64_t model_jobs_queued(const model_t *m);      /* in the jobs channel now */
 int64_t model_jobs_never_sent(const model_t *m);
 const model_result_t *model_recent(const model_t *m, size_t i); /* i = 0: newest */
