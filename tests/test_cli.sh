@@ -29,7 +29,7 @@ accounted() { # the summary's accounting line adds up
     } END { exit !found }' "$out"
 }
 
-echo "1..26"
+echo "1..29"
 
 T='^\[ *[0-9]+\.[0-9]{2}s\] '
 
@@ -90,12 +90,33 @@ usage_error run --workers abc && has "$err" "^poolviz: --workers: expected a num
 result "bad options: one line on stderr, status 64"
 
 trace=$dir/t.json
-usage_error run --speed 1000 --trace "$trace" --workers 0 && [ ! -e "$trace" ] && [ ! -e "$trace.tmp" ] &&
-    usage_error run --speed 1000 --trace "$trace" --kind lines --dir "$dir/none" && [ ! -e "$trace" ] &&
-    run 1 run --speed 1000 --trace "$dir/no/such/dir/t.json" && count "$err" . 1 && [ ! -e "$dir/no" ]
-result "--trace writes no file when the run does not start"
+no_temp_left() { # no temporary file beside the trace
+    set -- "$trace".*
+    [ ! -e "$1" ] && return 0
+    echo "# left behind: $*"
+    return 1
+}
+no_trace_left() { [ ! -e "$trace" ] && no_temp_left; }
+usage_error run --speed 1000 --trace "$trace" --workers 0 && no_trace_left &&
+    usage_error run --speed 1000 --trace "$trace" --kind lines --dir "$dir/none" && no_trace_left &&
+    usage_error run --speed 1000 --trace "$dir/no/such/dir/t.json" && [ ! -e "$dir/no" ] &&
+    usage_error run --speed 1000 --trace "$dir" && has "$err" 'Is a directory$' && no_trace_left
+result "--trace: a path that cannot be written is a usage error before the run, no file left"
 
-run 0 run --speed 1000 --fail 0.2 --trace "$trace" && [ -s "$trace" ] && [ ! -e "$trace.tmp" ] &&
+# The temporary file is a fresh one: an existing FILE.tmp is someone else's.
+echo keep >"$trace.tmp" && run 0 run --speed 1000 -q --trace "$trace" && [ -s "$trace" ] &&
+    [ "$(cat "$trace.tmp")" = keep ] && rm -f "$trace" "$trace.tmp" && no_trace_left
+result "--trace leaves an existing FILE.tmp alone"
+
+# stdout closed under a run (SIGPIPE): the run stops quietly, no partial trace.
+for format in text jsonl; do
+    { "$POOLVIZ" run --trace "$trace" -j 20000 --duration 1ms --speed 1000 --format "$format" 2>"$err"
+        echo $? >"$dir/status"; } | head -1 >"$out"
+    [ "$(cat "$dir/status")" -eq 141 ] && count "$out" . 1 && [ ! -s "$err" ] && no_trace_left || break
+done
+result "stdout closed mid-run: status 141, nothing on stderr, no partial trace"
+
+run 0 run --speed 1000 --fail 0.2 --trace "$trace" && [ -s "$trace" ] && no_temp_left &&
     has "$trace" '^\{"displayTimeUnit":"ms","traceEvents":\[$' && has "$trace" '^\]\}$' &&
     count "$trace" '"name":"thread_name","args":\{"name":"worker [1-3]"\}' 3 &&
     count "$trace" '"ph":"X".*"name":"job [1-9]"' 9 && has "$trace" '"name":"close\(jobs\)"'
@@ -110,7 +131,7 @@ result "the trace is valid JSON"
 
 run 2 run --speed 1000 --mistake forget-close --collect waitgroup --trace "$trace" &&
     has "$trace" '"name":"fatal error: all goroutines are asleep - deadlock!"' &&
-    has "$trace" '"name":"blocked: chan receive \(results\)"' && [ ! -e "$trace.tmp" ]
+    has "$trace" '"name":"blocked: chan receive \(results\)"' && no_temp_left
 result "a deadlocked run's trace is kept, blocks and all"
 
 run 0 run --speed 1000 --format jsonl --fail 0.3 && [ ! -s "$err" ] &&
@@ -166,15 +187,24 @@ run 0 --help && has "$out" '^usage: poolviz' && has "$out" '^  sweep ' &&
 result "--help for the program and each command"
 
 # Ctrl-C ends the run, not the process: a summary, status 130, no trace left.
-"$POOLVIZ" run --jobs 1000 --trace "$trace.int" >"$out" 2>"$err" </dev/null &
+rm -f "$trace"
+"$POOLVIZ" run --jobs 1000 --trace "$trace" >"$out" 2>"$err" </dev/null &
 pid=$!
 sleep 1
 kill -INT "$pid"
 wait "$pid"
 st=$?
-[ "$st" -eq 130 ] && has "$out" '^accounting: 1000 planned' && has "$err" 'interrupted' &&
-    [ ! -e "$trace.int" ] && [ ! -e "$trace.int.tmp" ]
+[ "$st" -eq 130 ] && has "$out" '^accounting: 1000 planned' && has "$err" 'interrupted' && no_trace_left
 result "SIGINT stops the run: summary, status 130, no partial trace"
+
+"$POOLVIZ" run --jobs 1000 --trace "$trace" >"$out" 2>"$err" </dev/null &
+pid=$!
+sleep 1
+kill -HUP "$pid"
+wait "$pid"
+st=$?
+[ "$st" -eq 130 ] && has "$out" '^accounting: 1000 planned' && has "$err" 'interrupted' && no_trace_left
+result "SIGHUP stops the run as SIGINT does: no partial trace"
 
 run 0 run --speed 1000 --producer dynamic --interval 500ms --rate 250ms --history 5 -q &&
     has "$out" '^history: trimmed [0-9]+ events$' && accounted

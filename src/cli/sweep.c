@@ -39,9 +39,9 @@ static int measure(const pool_config_t *base, int w, int64_t *makespan)
     pool_t *p = pool_new(&cfg, err, sizeof err);
     if (!p)
         return cli_usage_error("%s", err);
-    bool interrupted = false;
-    int status = cli_run_pool(p, &interrupted) != 0 ? 1 : 0;
-    if (status == 0 && interrupted)
+    cli_stop_t stop = CLI_STOP_NONE;
+    int status = cli_run_pool(p, &stop) != 0 ? 1 : 0;
+    if (status == 0 && stop != CLI_STOP_NONE)
         status = CLI_EX_INTERRUPTED;
     if (status == 0 && pool_failure(p)) {
         fflush(stdout);
