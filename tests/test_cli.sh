@@ -186,25 +186,19 @@ run 0 --help && has "$out" '^usage: poolviz' && has "$out" '^  sweep ' &&
     run 0 sweep --help && has "$out" '^usage: poolviz sweep' && has "$out" '--csv'
 result "--help for the program and each command"
 
-# Ctrl-C ends the run, not the process: a summary, status 130, no trace left.
+# Ctrl-C ends the run, not the process: a summary, status 130, no trace
+# left. SIGTERM and SIGHUP (a closed terminal) do the same.
 rm -f "$trace"
-"$POOLVIZ" run --jobs 1000 --trace "$trace" >"$out" 2>"$err" </dev/null &
-pid=$!
-sleep 1
-kill -INT "$pid"
-wait "$pid"
-st=$?
-[ "$st" -eq 130 ] && has "$out" '^accounting: 1000 planned' && has "$err" 'interrupted' && no_trace_left
-result "SIGINT stops the run: summary, status 130, no partial trace"
-
-"$POOLVIZ" run --jobs 1000 --trace "$trace" >"$out" 2>"$err" </dev/null &
-pid=$!
-sleep 1
-kill -HUP "$pid"
-wait "$pid"
-st=$?
-[ "$st" -eq 130 ] && has "$out" '^accounting: 1000 planned' && has "$err" 'interrupted' && no_trace_left
-result "SIGHUP stops the run as SIGINT does: no partial trace"
+for sig in INT HUP; do
+    "$POOLVIZ" run --jobs 1000 --trace "$trace" >"$out" 2>"$err" </dev/null &
+    pid=$!
+    sleep 1
+    kill -"$sig" "$pid"
+    wait "$pid"
+    st=$?
+    [ "$st" -eq 130 ] && has "$out" '^accounting: 1000 planned' && has "$err" 'interrupted' && no_trace_left
+    result "SIG$sig stops the run: summary, status 130, no partial trace"
+done
 
 run 0 run --speed 1000 --producer dynamic --interval 500ms --rate 250ms --history 5 -q &&
     has "$out" '^history: trimmed [0-9]+ events$' && accounted
