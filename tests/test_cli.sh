@@ -138,8 +138,11 @@ run 0 run --speed 1000 --format jsonl --fail 0.3 && [ ! -s "$err" ] &&
     count "$out" '^\{"seq":[0-9]+,"t":-?[0-9]+,"real":[0-9]+,"kind":"[a-z_]+",.*"ok":-?[0-9]+,"err":-?[0-9]+\}$' \
         "$(wc -l <"$out")" &&
     count "$out" '"kind":"job_start","actor":[0-9]+,"actor_name":"worker [1-3]"' 9 &&
-    count "$out" '"kind":"run_end"' 1 && count "$out" '^makespan' 0
-result "--format jsonl: one JSON object per event, nothing else"
+    count "$out" '"kind":"run_end"' 1 && count "$out" '^makespan' 0 &&
+    count "$out" '"wait":"[^"]*"' "$(wc -l <"$out")" && head -1 "$out" | grep -q '^{"seq":0,"t":0,' &&
+    count "$out" '"kind":"job_fail"' "$(grep -c '"kind":"job_fail".*"aux":0,.*"err":-1}$' "$out")" &&
+    has "$out" '"kind":"job_fail"'
+result "--format jsonl: one JSON object per event (wait a string, a failure's error in err, time from 0)"
 
 if command -v python3 >/dev/null 2>&1; then
     python3 -c '

@@ -280,6 +280,10 @@ static void test_jsonl_round_trip_is_exact(void **state)
     assert_contains(buf, "\"obj_name\":\"jobs\"");
     assert_contains(buf, "\"kind\":\"job_start\"");
     assert_contains(buf, "\"wait\":\"chan send\"");
+    size_t string_waits = 0; /* "wait" is a string on every line, known or not */
+    for (const char *at = buf; (at = strstr(at, "\"wait\":\"")) != NULL; at++)
+        string_waits++;
+    assert_int_equal(string_waits, n_in);
 
     pevent_t *out = NULL;
     size_t n_out = 0;

@@ -31,7 +31,7 @@ typedef enum {
     PE_JOB_START,  /* actor (a worker) started job; aux: its duration in virtual ns */
     PE_JOB_PROGRESS, /* value: progress in per mille */
     PE_JOB_FINISH, /* job done; value: its result */
-    PE_JOB_FAIL,   /* job failed; its result carries the error */
+    PE_JOB_FAIL,   /* job failed; value: its result, err: the error (as the result's) */
     PE_JOB_CANCEL, /* job abandoned because the context was cancelled */
     PE_TICK_WAIT,  /* worker waits for a tick before its next job */
     PE_SPEED,      /* clock speed changed; value: speed x 1000 */

@@ -83,6 +83,7 @@ struct pool {
 
     bus_t bus;
     uint64_t start_real;
+    int64_t virt0;           /* the clock's reading at the start: run time 0 */
     pthread_t collector, supervisor;
     bool started, waited;
     _Atomic bool aborted;
@@ -186,12 +187,12 @@ static bool list_files(pool_t *p, char *err, size_t errlen)
 
 /* ---- events ---- */
 
-/* Stamps ev with the real time since the start and the virtual time (one
- * clock read: a core event brings its own), then queues it. */
+/* Stamps ev with the real and virtual time since the start (one clock read:
+ * a core event brings its own), then queues it. */
 static void publish_at(pool_t *p, pevent_t *ev, uint64_t real, int64_t virt)
 {
     ev->real_ns = real - p->start_real;
-    ev->virt_ns = virt;
+    ev->virt_ns = virt - p->virt0;
     bus_publish(&p->bus, ev);
 }
 
@@ -400,10 +401,10 @@ void pool_pause_at(pool_t *p, int64_t when)
         p->pause_timer = vtimer_new(p->rt, "pause", pause_now, p);
         vtimer_set_passive(p->pause_timer);
     }
-    vtimer_reset_at(p->pause_timer, when);
+    vtimer_reset_at(p->pause_timer, when > INT64_MAX - p->virt0 ? INT64_MAX : when + p->virt0);
 }
 
-int64_t pool_now(pool_t *p) { return vclock_now(rt_clock(p->rt)); }
+int64_t pool_now(pool_t *p) { return vclock_now(rt_clock(p->rt)) - p->virt0; }
 
 /* One step: one goroutine may pass the gate, and the clock runs until the
  * collector sees the next event of the run, then stops again. */
@@ -626,7 +627,9 @@ static void worker_main(void *arg)
                 emit(p, PE_JOB_CANCEL, 0, j.id, 0, 0);
             break;
         }
-        emit(p, r.err ? PE_JOB_FAIL : PE_JOB_FINISH, 0, j.id, r.value, r.err);
+        pevent_t end = { .kind = r.err ? PE_JOB_FAIL : PE_JOB_FINISH, .actor = self_actor(), .job = j.id,
+                         .value = r.value, .err = r.err };
+        publish(p, &end);
         gate(p);
         if (!send_result(p, &r)) {
             if (!rt_halted(p->rt))
@@ -1110,6 +1113,7 @@ pool_t *pool_new(const pool_config_t *cfg, char *err, size_t errlen)
     p->rt = rt_new("pool");
     rt_observe(p->rt, on_core_event, p);
     vclock_pause(rt_clock(p->rt)); /* main_main starts it */
+    p->virt0 = vclock_now(rt_clock(p->rt));
     vclock_set_speed(rt_clock(p->rt), p->cfg.speed);
     return p;
 }
@@ -1156,7 +1160,7 @@ int pool_start(pool_t *p)
     declare(p, EOBJ_RESULTS, OR_RESULTS, p->cfg.results_cap, 0);
     declare(p, EOBJ_WG, OR_WG, 0, 0);
     if (p->ctx)
-        declare(p, EOBJ_CTX, OR_CTX, 0, ctx_deadline(p->ctx) == INT64_MAX ? 0 : ctx_deadline(p->ctx));
+        declare(p, EOBJ_CTX, OR_CTX, 0, ctx_deadline(p->ctx) == INT64_MAX ? 0 : ctx_deadline(p->ctx) - p->virt0);
     if (p->ticker)
         declare(p, EOBJ_TICKER, OR_TICKER, p->cfg.rate, 0);
     int rc = rt_go(p->rt, &p->main_g, "main", main_main, p);

@@ -70,7 +70,7 @@ static text_level_t job_words(char *b, size_t n, const pevent_t *ev, const model
     case PE_JOB_FINISH: return say(TEXT_STEP, b, n, "%s finished job %" PRId64, w, ev->job);
     case PE_JOB_FAIL:
         return say(TEXT_STEP, b, n, "%s failed job %" PRId64 ": processing job %" PRId64 ": %s", w, ev->job,
-                   ev->job, view_job_error((int32_t)ev->aux, err, sizeof err));
+                   ev->job, view_job_error(ev->err, err, sizeof err));
     default: return say(TEXT_STEP, b, n, "%s abandoned job %" PRId64 ": %s", w, ev->job, ctx_reason(m));
     }
 }
