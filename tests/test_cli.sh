@@ -29,7 +29,7 @@ accounted() { # the summary's accounting line adds up
     } END { exit !found }' "$out"
 }
 
-echo "1..29"
+echo "1..31"
 
 T='^\[ *[0-9]+\.[0-9]{2}s\] '
 
@@ -76,6 +76,17 @@ run 0 run --speed 1000 --mistake forget-close --collect count &&
     has "$out" "${T}note: main returned while goroutines were still running or blocked \\([1-3] goroutines\\)\$" &&
     [ ! -s "$err" ]
 result "forget-close counting results: status 0, goroutines left behind"
+
+run 0 run --speed 1000 --timeout 2500ms -j 20 -q && count "$out" '^makespan 2\.00s \(ideal 7\.00s, serial 20\.00s\)$' 1 &&
+    count "$out" '^cut short: 6 of 20 planned jobs collected \(ideal and serial are for the whole plan\)$' 1 &&
+    run 0 run --speed 1000 -q && count "$out" '^cut short' 0
+result "a run cut short: the ideal and serial times are the plan's, and it says so"
+
+run 0 run --speed 1000 -w 1 -j 1 --cancel-after 500ms -q && count "$out" '^worker 1: 0 jobs \(0 failed\)' 1 &&
+    count "$out" '^cancelled: 1 job \(context canceled\)$' 1 &&
+    run 0 run --speed 1000 -w 1 -j 1 && count "$out" '^worker 1: 1 job \(0 failed\)' 1 &&
+    count "$out" "${T}start: 1 job, 1 worker \\(ideal makespan 1\\.00s\\)\$" 1
+result "one job, one worker: singular words"
 
 run 0 run --speed 1000 --timeout 2500ms && has "$out" "${T}context deadline exceeded\$" &&
     has "$out" '^cancelled: [1-9][0-9]* jobs \(context deadline exceeded\)$' && accounted &&

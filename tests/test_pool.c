@@ -802,8 +802,11 @@ static void test_timeout_accounts_for_every_job(void **state)
     assert_accounted(m);
     assert_int_equal(m->outcome, OUTCOME_OK);
     assert_int_equal(m->ctx_state, CTX_STATE_DEADLINE);
-    assert_near((double)m->ctx_deadline, 2.5e9, 0.001);
+    assert_int_equal(m->ctx_deadline, 2500 * MS); /* exact: the run's time starts at 0 */
     assert_int_equal(m->jobs_completed, 6);
+    /* the ideal and the serial time are both the whole plan's */
+    assert_int_equal(m->ideal_makespan, 3 * SEC);
+    assert_int_equal(m->serial_time, 9 * SEC);
     /* main drains results to the end: the workers give up, nothing halts them */
     assert_int_equal(m->jobs_cancelled, 3);
     assert_int_equal(m->jobs_stuck, 0);
@@ -1314,6 +1317,7 @@ static void makespan_case(int64_t jobs, int workers, int64_t want)
     model_t *m = snap(p);
     assert_all_collected(m, r, jobs);
     assert_int_equal(m->ideal_makespan, want);
+    assert_int_equal(m->serial_time, jobs * SEC);
     assert_near((double)model_makespan(m), (double)want, 0.01);
     done(p, r, m);
 }

@@ -44,7 +44,8 @@ typedef enum {
                       results) or index (quit K); ctx: job: deadline (virtual
                       ns), 0 for none */
     PE_HISTORY_TRIMMED, /* value: events dropped from the kept history so far */
-    PE_RUN_END,    /* the run is over (the last event); err: pool_outcome_t */
+    PE_RUN_END,    /* the run is over (the last event); err: pool_outcome_t,
+                      aux: the serial time of every job planned (durations summed) */
     PE_KIND_COUNT
 } pevent_kind_t;
 

@@ -967,7 +967,10 @@ static void *supervise(void *arg)
     for (int i = 0; i < n; i++)
         rt_join(p->workers[i]->g);
     atomic_store(&p->outcome, outcome);
-    pevent_t end = { .kind = PE_RUN_END, .err = outcome };
+    sys_check(pthread_mutex_lock(&p->plan_lock));
+    int64_t planned = p->jobs_planned;
+    sys_check(pthread_mutex_unlock(&p->plan_lock));
+    pevent_t end = { .kind = PE_RUN_END, .err = outcome, .aux = job_serial_time(&p->cfg, planned) };
     publish(p, &end);
     return NULL;
 }

@@ -421,6 +421,7 @@ static void note(model_t *m, const pevent_t *ev)
 static void run_end(model_t *m, const pevent_t *ev)
 {
     m->ended = true;
+    m->serial_time = ev->aux > 0 ? ev->aux : 0;
     if (ev->err >= OUTCOME_OK && ev->err <= OUTCOME_ABORTED)
         m->outcome = (pool_outcome_t)ev->err;
     settle(m);

@@ -96,7 +96,9 @@ typedef struct {
 
     int64_t jobs_planned;       /* N, including jobs added live */
     int workers_planned;
-    int64_t ideal_makespan;     /* virtual ns */
+    int64_t ideal_makespan;     /* virtual ns: every planned job on the planned workers */
+    int64_t serial_time;        /* virtual ns: every planned job on one worker
+                                   (their durations summed); known at the end */
     int64_t run_start_at;       /* virtual ns of PE_RUN_START: makespans count from here */
 
     model_actor_t actors[MODEL_MAX_ACTORS];     /* by actor id */

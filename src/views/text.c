@@ -55,10 +55,13 @@ static text_level_t say(text_level_t level, char *b, size_t n, const char *fmt, 
     return level;
 }
 
+/* "job" or "jobs" for a count of n. */
+static const char *jobs_word(int64_t n) { return n == 1 ? "job" : "jobs"; }
+
 static text_level_t plan_words(char *b, size_t n, const pevent_t *ev, const char *title)
 {
-    return say(TEXT_STEP, b, n, "%s: %" PRId64 " jobs, %" PRId64 " workers (ideal makespan %.2fs)", title, ev->job,
-               ev->value, view_seconds(ev->aux));
+    return say(TEXT_STEP, b, n, "%s: %" PRId64 " %s, %" PRId64 " %s (ideal makespan %.2fs)", title, ev->job,
+               jobs_word(ev->job), ev->value, ev->value == 1 ? "worker" : "workers", view_seconds(ev->aux));
 }
 
 static text_level_t job_words(char *b, size_t n, const pevent_t *ev, const model_t *m)
@@ -104,8 +107,8 @@ static text_level_t recv_words(char *b, size_t n, const pevent_t *ev, const mode
 static text_level_t note_words(char *b, size_t n, const pevent_t *ev)
 {
     if (ev->value == NOTE_GOROUTINES_LEFT)
-        return say(TEXT_STEP, b, n, "note: %s (%" PRId64 " goroutines)", pool_note_text(NOTE_GOROUTINES_LEFT),
-                   ev->aux);
+        return say(TEXT_STEP, b, n, "note: %s (%" PRId64 " %s)", pool_note_text(NOTE_GOROUTINES_LEFT), ev->aux,
+                   ev->aux == 1 ? "goroutine" : "goroutines");
     return say(TEXT_STEP, b, n, "note: %s", pool_note_text((pool_note_t)ev->value));
 }
 
@@ -167,8 +170,6 @@ text_level_t text_format_line(char *buf, size_t n, const pevent_t *ev, const mod
 
 void text_view_event(text_view_t *v, const pevent_t *ev, const model_t *m)
 {
-    if (ev->kind == PE_JOB_START && ev->aux > 0)
-        v->work_ns += ev->aux;
     if (!v->events)
         return;
     char line[320];
@@ -181,23 +182,30 @@ static void workers_summary(const text_view_t *v, const model_t *m)
         const model_actor_t *a = &m->actors[id];
         if (!a->known || a->role != ROLE_WORKER)
             continue;
-        fprintf(v->out, "%s: %" PRId64 " jobs (%" PRId64 " failed), utilization %.0f%%\n", a->name,
-                a->jobs_done, a->jobs_failed, 100 * model_utilization(m, id));
+        fprintf(v->out, "%s: %" PRId64 " %s (%" PRId64 " failed), utilization %.0f%%\n", a->name, a->jobs_done,
+                jobs_word(a->jobs_done), a->jobs_failed, 100 * model_utilization(m, id));
     }
 }
 
 void text_view_summary(const text_view_t *v, const model_t *m)
 {
     FILE *f = v->out;
+    /* The ideal (every planned job on the planned workers, no overhead) and
+     * the serial time (on one worker) are the plan's; a run cut short says
+     * so, as its makespan covers only what it did. */
     fprintf(f, "makespan %.2fs (ideal %.2fs, serial %.2fs)\n", view_seconds(model_makespan(m)),
-            view_seconds(m->ideal_makespan), view_seconds(v->work_ns));
+            view_seconds(m->ideal_makespan), view_seconds(m->serial_time));
+    int64_t collected = m->jobs_completed + m->jobs_failed;
+    if (collected < m->jobs_planned)
+        fprintf(f, "cut short: %" PRId64 " of %" PRId64 " planned %s collected (ideal and serial are for the whole plan)\n",
+                collected, m->jobs_planned, jobs_word(m->jobs_planned));
     fprintf(f, "throughput %.2f results/s\n", model_throughput(m));
     workers_summary(v, m);
     fprintf(f, "errors: %" PRId64 "\n", m->jobs_failed);
     if (m->ctx_state == CTX_STATE_CANCELED || m->ctx_state == CTX_STATE_DEADLINE)
-        fprintf(f, "cancelled: %" PRId64 " jobs (%s)\n", m->jobs_cancelled, ctx_reason(m));
+        fprintf(f, "cancelled: %" PRId64 " %s (%s)\n", m->jobs_cancelled, jobs_word(m->jobs_cancelled), ctx_reason(m));
     else
-        fprintf(f, "cancelled: %" PRId64 " jobs\n", m->jobs_cancelled);
+        fprintf(f, "cancelled: %" PRId64 " %s\n", m->jobs_cancelled, jobs_word(m->jobs_cancelled));
     fprintf(f,
             "accounting: %" PRId64 " planned = %" PRId64 " completed + %" PRId64 " failed + %" PRId64
             " cancelled + %" PRId64 " lost + %" PRId64 " stuck + %" PRId64 " queued + %" PRId64 " never sent\n",

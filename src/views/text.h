@@ -1,7 +1,7 @@
 /* text.h - the text view of a headless run: one line per step that matters
  * ("[ 1.00s] worker 1 finished job 1"), as the run goes, and a summary at
- * the end (makespan against the ideal, throughput, each worker's share, and
- * where every planned job ended up).
+ * the end (makespan against the ideal and serial times of the plan,
+ * throughput, each worker's share, and where every planned job ended up).
  *
  * Its formatter is the only one: the live view's event log uses it too, so
  * `poolviz run` and `poolviz play` say every event in the same words. */
@@ -19,7 +19,6 @@
 typedef struct {
     FILE *out;
     bool events;     /* print the trace lines (false: the summary only) */
-    int64_t work_ns; /* virtual ns of all jobs started: the serial time */
 } text_view_t;
 
 /* How much an event matters to a reader. */
