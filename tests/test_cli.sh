@@ -168,8 +168,14 @@ result "the JSON lines parse, in sequence"
 mkdir -p "$dir/files" && printf 'a\nb\n' >"$dir/files/one" && printf 'c\n' >"$dir/files/two" &&
     run 0 run --speed 1000 --kind lines --dir "$dir/files" &&
     count "$out" "${T}main received result of job 1 \\(value 2\\)\$" 1 &&
-    count "$out" "${T}main received result of job 2 \\(value 1\\)\$" 1 && has "$out" '^accounting: 2 planned'
-result "--kind lines counts each file's lines"
+    count "$out" "${T}main received result of job 2 \\(value 1\\)\$" 1 && has "$out" '^accounting: 2 planned' &&
+    count "$out" "${T}worker [1-3] started job 1 \\(one\\)\$" 1 &&
+    count "$out" "${T}worker [1-3] finished job 1 \\(one: 2 lines\\)\$" 1 &&
+    count "$out" "${T}worker [1-3] finished job 2 \\(two: 1 line\\)\$" 1 &&
+    count "$out" "${T}start: 2 jobs, 3 workers \\(real work: no ideal\\)\$" 1 &&
+    count "$out" '^makespan [0-9]+\.[0-9]{2}m?s real time \(real work: no ideal\)$' 1 &&
+    count "$out" '^throughput [0-9.]+ results/s \(real time\)$' 1 && count "$out" 'ideal [0-9]' 0
+result "--kind lines counts each file's lines, names the file, and reports real time"
 
 run 0 sweep --workers 1..4 --speed 1000 &&
     count "$out" '^workers  makespan  speedup  efficiency$' 1 &&

@@ -615,6 +615,38 @@ static void test_utilization_of_a_worker_that_left_early_counts_the_whole_run(vo
     story_free(s);
 }
 
+/* Lines jobs do real work: PE_RUN_START's ok says so, and the figures are
+ * then real time (the story stamps event k at real (k + 1) us). */
+static void test_real_work_is_measured_in_real_time(void **state)
+{
+    (void)state;
+    story_t *s = story_new();
+    emit(s, (pevent_t){.kind = PE_RUN_START, .job = 1, .value = 1, .ok = 1}); /* real 1 us */
+    assert_true(s->m.real_time);
+    declare_actor(s, MAIN, ROLE_MAIN, 0);
+    declare_actor(s, W1, ROLE_WORKER, 1);
+    declare_object(s, JOBS, OR_JOBS, 1, 0);
+    declare_object(s, RESULTS, OR_RESULTS, 1, 0);
+    produce(s, 1);
+    take(s, W1, 1);
+    uint64_t started = s->seq + 1;
+    start(s, W1, 1, 0); /* no virtual time passes: only real time */
+    emit(s, (pevent_t){.kind = PE_JOB_PROGRESS, .actor = W1, .job = 1, .value = 500});
+    emit(s, (pevent_t){.kind = PE_JOB_PROGRESS, .actor = W1, .job = 1, .value = 900});
+    uint64_t finished = s->seq + 1;
+    finish(s, W1, 1, 3, 0);
+    deliver(s, W1, 1, 3, 0);
+    uint64_t collected = s->seq + 1;
+    collect(s, W1, 1, 3, 0);
+    end_run(s, OUTCOME_OK);
+    assert_int_equal(model_makespan(&s->m), 0);
+    assert_int_equal(model_real_makespan(&s->m), (int64_t)(collected - 1) * 1000);
+    assert_true(fabs(model_throughput(&s->m) - 1e9 / ((double)(collected - 1) * 1000)) < 1e-6);
+    double busy = (double)(finished - started), span = (double)(collected - 1);
+    assert_true(fabs(model_utilization(&s->m, W1) - busy / span) < 1e-9);
+    story_free(s);
+}
+
 /* ---- accounting ---- */
 
 static void test_accounts_balance_after_a_cancelled_run(void **state)
@@ -927,6 +959,7 @@ int main(void)
         cmocka_unit_test(test_throughput_is_results_over_makespan),
         cmocka_unit_test(test_utilization_is_the_busy_share_of_the_run),
         cmocka_unit_test(test_utilization_of_a_worker_that_left_early_counts_the_whole_run),
+        cmocka_unit_test(test_real_work_is_measured_in_real_time),
         cmocka_unit_test(test_accounts_balance_after_a_cancelled_run),
         cmocka_unit_test(test_accounts_balance_after_a_deadlock),
         cmocka_unit_test(test_accounts_balance_after_a_clean_run),

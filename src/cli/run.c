@@ -48,6 +48,8 @@ static void run_help(void)
            cli_run_options_help);
 }
 
+static const char *job_path(const void *pool, int64_t job) { return pool_job_path(pool, job); }
+
 /* The pool's sink: every event, in order, on the collector thread. */
 static void sink(void *ud, const pevent_t *ev, const model_t *m)
 {
@@ -166,6 +168,8 @@ int cmd_run(int argc, char **argv)
     if (!p)
         return cli_usage_error("%s", err);
     text_view_init(&r.text, stdout, !r.out.quiet);
+    r.text.job_path = job_path;
+    r.text.job_path_ud = p;
     if (r.out.trace_path && open_trace(&r) != 0) {
         pool_free(p);
         return CLI_EX_USAGE;

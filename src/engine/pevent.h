@@ -37,7 +37,9 @@ typedef enum {
     PE_SPEED,      /* clock speed changed; value: speed x 1000 */
     PE_PAUSE,      /* ok: true paused, false resumed */
     PE_NOTE,       /* a control request the engine refused or noted; value: pool_note_t */
-    PE_RUN_START,  /* the first event; job: jobs planned, value: workers, aux: ideal makespan */
+    PE_RUN_START,  /* the first event; job: jobs planned, value: workers, aux: ideal
+                      makespan; ok: 1 when the jobs do real work (lines) that
+                      virtual time does not measure: no ideal, real-time figures */
     PE_PLAN,       /* the plan changed (jobs added, workers added/retired); as PE_RUN_START */
     PE_ACTOR,      /* declares actor: value: pool_role_t, aux: index (worker k) */
     PE_OBJECT,     /* declares obj: value: pool_obj_role_t, aux: capacity (jobs,

@@ -455,7 +455,9 @@ static void emit_plan(pool_t *p, pevent_kind_t kind)
     int64_t n = p->jobs_planned;
     int w = p->launched ? p->running_workers : p->workers_wanted;
     sys_check(pthread_mutex_unlock(&p->plan_lock));
-    emit(p, kind, 0, n, w, job_ideal_makespan(&p->cfg, n, w));
+    pevent_t ev = { .kind = kind, .actor = self_actor(), .job = n, .value = w,
+                    .aux = job_ideal_makespan(&p->cfg, n, w), .ok = p->cfg.kind == JOB_LINES };
+    publish(p, &ev);
 }
 
 /* The producer's next job, or 0 when all planned jobs are sent. */
@@ -1156,8 +1158,7 @@ int pool_start(pool_t *p)
     }
     if (p->cfg.rate > 0)
         p->ticker = ticker_new(p->rt, "ticker", p->cfg.rate);
-    emit(p, PE_RUN_START, 0, p->jobs_planned, p->cfg.workers,
-         job_ideal_makespan(&p->cfg, p->jobs_planned, p->cfg.workers));
+    emit_plan(p, PE_RUN_START);
     emit(p, PE_SPEED, 0, 0, (int64_t)(p->cfg.speed * 1000 + 0.5), 0);
     declare(p, EOBJ_JOBS, OR_JOBS, p->cfg.jobs_cap, 0);
     declare(p, EOBJ_RESULTS, OR_RESULTS, p->cfg.results_cap, 0);
