@@ -29,7 +29,7 @@ accounted() { # the summary's accounting line adds up
     } END { exit !found }' "$out"
 }
 
-echo "1..31"
+echo "1..33"
 
 T='^\[ *[0-9]+\.[0-9]{2}s\] '
 
@@ -184,6 +184,17 @@ run 0 sweep --workers 1..4 --speed 1000 &&
     count "$out" '^ +4 +3\.00s +3\.00x +75%$' 1 &&
     count "$out" '^ +[1-4] \| #+ +[0-9.]+x$' 4
 result "sweep prints a table and a speedup chart"
+
+# Lines jobs are real work: the sweep times them in real time.
+run 0 sweep --workers 1..3 --kind lines --dir "$dir/files" --csv && count "$out" . 4 &&
+    awk -F, 'NR > 1 && !($2 > 0) { print "# no real makespan: " $0; bad = 1 } END { exit bad }' "$out" &&
+    run 0 sweep --workers 1,2 --kind lines --dir "$dir/files" && count "$out" '^ +[12] +[0-9]+\.[0-9]{2}m?s +' 2
+result "sweep of lines jobs measures real time"
+
+usage_error sweep --workers 1..3 --cancel-after 2s && has "$err" 'complete runs' &&
+    usage_error sweep --workers 1..3 --timeout 1s && usage_error sweep --workers 1..3 --mistake forget-close &&
+    usage_error sweep --workers 1..3 -q && has "$err" 'does nothing' && usage_error sweep --workers 1..3 --history 5
+result "sweep refuses options that would cut its runs short or do nothing"
 
 run 0 sweep --workers 1,2,4,8 --speed 1000 --jobs 16 --csv &&
     count "$out" '^workers,makespan_s,speedup,efficiency$' 1 && near "$out" 8 8 &&

@@ -381,8 +381,13 @@ int cli_set_run_option(const char *name, const char *value, pool_config_t *cfg, 
 
 const char *const *cli_run_option_choices(const char *name) { return choices_of(config_id(name)); }
 
+/* Options given on the command line, whatever their values. */
+typedef struct {
+    bool jobs, history;
+} given_t;
+
 /* One option of the command line with its value. */
-static int apply(int id, const value_t *v, pool_config_t *cfg, cli_output_t *out, bool *jobs_given)
+static int apply(int id, const value_t *v, pool_config_t *cfg, cli_output_t *out, given_t *given)
 {
     int choice = 0;
     switch (id) {
@@ -390,7 +395,8 @@ static int apply(int id, const value_t *v, pool_config_t *cfg, cli_output_t *out
         if (out->sweep)
             return parse_worker_list(v, out);
         return apply_config(id, v, cfg);
-    case 'j': *jobs_given = true; return apply_config(id, v, cfg);
+    case 'j': given->jobs = true; return apply_config(id, v, cfg);
+    case OPT_HISTORY: given->history = true; return apply_config(id, v, cfg);
     case OPT_FORMAT:
         if (parse_choice(v, formats, &choice) != 0)
             return -1;
@@ -405,15 +411,35 @@ static int apply(int id, const value_t *v, pool_config_t *cfg, cli_output_t *out
     }
 }
 
-/* Options that make sense alone but not together, or not for this command. */
-static int check_combination(const pool_config_t *cfg, const cli_output_t *out, char *err, size_t errlen)
+/* A sweep compares whole runs that differ only in their worker count: an
+ * option that cuts them short or breaks them, or that does nothing there,
+ * is refused rather than measured. */
+static int check_sweep(const pool_config_t *cfg, const cli_output_t *out, const given_t *given, char *err,
+                       size_t errlen)
 {
+    if (out->trace_path || out->format != FORMAT_TEXT)
+        return fail(err, errlen, "poolviz sweep prints a table: --trace and --format are for poolviz run");
+    if (out->quiet || given->history)
+        return fail(err, errlen, "poolviz sweep prints only its table and keeps no history: --%s does nothing there",
+                    out->quiet ? "quiet" : "history");
+    if (cfg->timeout || cfg->cancel_after)
+        return fail(err, errlen, "poolviz sweep compares complete runs: --%s would measure a part of the work",
+                    cfg->timeout ? "timeout" : "cancel-after");
+    if (cfg->mistake != MISTAKE_NONE)
+        return fail(err, errlen, "poolviz sweep compares complete runs: a --mistake run deadlocks or panics");
+    if (out->n_sweep_workers == 0)
+        return fail(err, errlen, "poolviz sweep needs --workers, e.g. --workers 1..16");
+    return 0;
+}
+
+/* Options that make sense alone but not together, or not for this command. */
+static int check_combination(const pool_config_t *cfg, const cli_output_t *out, const given_t *given, char *err,
+                             size_t errlen)
+{
+    if (out->sweep && check_sweep(cfg, out, given, err, errlen) != 0)
+        return -1;
     if (out->quiet && out->format == FORMAT_JSONL)
         return fail(err, errlen, "--quiet prints a text summary: it cannot go with --format jsonl");
-    if (out->sweep && (out->trace_path || out->format != FORMAT_TEXT))
-        return fail(err, errlen, "poolviz sweep prints a table: --trace and --format are for poolviz run");
-    if (out->sweep && out->n_sweep_workers == 0)
-        return fail(err, errlen, "poolviz sweep needs --workers, e.g. --workers 1..16");
     if (out->csv && !out->sweep)
         return fail(err, errlen, "--csv is an option of poolviz sweep");
     if (cfg->dir && cfg->kind != JOB_LINES)
@@ -426,7 +452,7 @@ int cli_parse_run_options(int argc, char **argv, pool_config_t *cfg, cli_output_
 {
     pool_config_default(cfg);
     *out = (cli_output_t){ .sweep = out->sweep, .format = FORMAT_TEXT };
-    bool jobs_given = false;
+    given_t given = { 0 };
     optind = 0; /* glibc: a full reset, so the parser can run again */
     opterr = 0; /* getopt's own messages would break the one-line rule */
     int id;
@@ -444,14 +470,14 @@ int cli_parse_run_options(int argc, char **argv, pool_config_t *cfg, cli_output_
         default: {
             char why[256];
             value_t v = { optarg, why, sizeof why };
-            if (apply(id, &v, cfg, out, &jobs_given) != 0)
+            if (apply(id, &v, cfg, out, &given) != 0)
                 return fail(err, errlen, "--%s: %s", long_name(id), why);
         }
         }
     }
     if (optind < argc)
         return fail(err, errlen, "unexpected argument '%s'", argv[optind]);
-    if (cfg->kind == JOB_LINES && !jobs_given)
+    if (cfg->kind == JOB_LINES && !given.jobs)
         cfg->jobs = -1; /* one job per file */
-    return check_combination(cfg, out, err, errlen);
+    return check_combination(cfg, out, &given, err, errlen);
 }
