@@ -59,7 +59,7 @@ static void sink(void *ud, const pevent_t *ev, const model_t *m)
             jsonl_write_event(stdout, ev, m);
         else
             text_view_event(&r->text, ev, m);
-        if (ferror(stdout) && errno == EPIPE) {
+        if (ferror_unlocked(stdout) && errno == EPIPE) {
             r->output_closed = true; /* the run is being stopped: no more output */
             cli_output_closed();
         }

@@ -57,6 +57,9 @@ struct pool {
     size_t n_files;
     rt_t *rt;
     chan_t *jobs, *results;
+    /* The names the core reports these objects by, looked up once: the
+     * observer compares them for every event, under a channel lock. */
+    const char *jobs_name, *results_name, *wg_name, *ctx_name, *done_name, *ticker_name;
     wg_t *wg;
     ctx_t *background, *ctx;
     vtimer_t *cancel_timer;
@@ -187,13 +190,30 @@ static bool list_files(pool_t *p, char *err, size_t errlen)
 
 /* ---- events ---- */
 
-/* Stamps ev with the real and virtual time since the start (one clock read:
- * a core event brings its own), then queues it. */
+/* The time of the latest event this thread published, while the thread
+ * has neither waited nor worked since: a goroutine's next step (a send or
+ * receive about to begin, a job taken up) happens at that time, to within
+ * the few instructions between, so it need not read the clock again. Reading
+ * it was the largest part of what an event cost. */
+static _Thread_local struct {
+    const pool_t *pool;
+    uint64_t real;
+    int64_t virt;
+} last_stamp;
+
+/* This thread may have waited: its next step reads the clock. */
+static void forget_stamp(void) { last_stamp.pool = NULL; }
+
+/* Stamps ev with the real and virtual time since the start (a core event
+ * brings its own), then queues it. */
 static void publish_at(pool_t *p, pevent_t *ev, uint64_t real, int64_t virt)
 {
     ev->real_ns = real - p->start_real;
     ev->virt_ns = virt - p->virt0;
-    bus_publish(&p->bus, ev);
+    bool waited = bus_publish(&p->bus, ev);
+    last_stamp.pool = waited ? NULL : p;
+    last_stamp.real = real;
+    last_stamp.virt = virt;
 }
 
 static void publish(pool_t *p, pevent_t *ev)
@@ -214,6 +234,17 @@ static void emit(pool_t *p, pevent_kind_t kind, uint16_t obj, int64_t job, int64
     publish(p, &ev);
 }
 
+/* emit() for a goroutine's step that follows its previous event with no
+ * wait or work between (see last_stamp). */
+static void emit_step(pool_t *p, pevent_kind_t kind, uint16_t obj, int64_t job, int64_t value, int64_t aux)
+{
+    pevent_t ev = { .kind = kind, .actor = self_actor(), .obj = obj, .job = job, .value = value, .aux = aux };
+    if (last_stamp.pool == p)
+        publish_at(p, &ev, last_stamp.real, last_stamp.virt);
+    else
+        publish(p, &ev);
+}
+
 static void emit_note(pool_t *p, pool_note_t note, int64_t aux)
 {
     emit(p, PE_NOTE, 0, 0, note, aux);
@@ -224,15 +255,15 @@ static uint16_t object_of(const pool_t *p, const char *name)
 {
     if (!name)
         return 0;
-    if (name == chan_name(p->jobs))
+    if (name == p->jobs_name)
         return EOBJ_JOBS;
-    if (name == chan_name(p->results))
+    if (name == p->results_name)
         return EOBJ_RESULTS;
-    if (name == wg_name(p->wg))
+    if (name == p->wg_name)
         return EOBJ_WG;
-    if (p->ctx && (name == ctx_name(p->ctx) || name == chan_name(ctx_done(p->ctx))))
+    if (name == p->ctx_name || name == p->done_name)
         return EOBJ_CTX;
-    if (p->ticker && name == chan_name(ticker_chan(p->ticker)))
+    if (name == p->ticker_name)
         return EOBJ_TICKER;
     int k;
     if (sscanf(name, "quit %d", &k) == 1 && k > 0 && k < MAX_WORKERS_EVER)
@@ -339,6 +370,8 @@ static void on_core_event(void *ud, const event_t *ce)
         return; /* timers and halts: the engine reports their effects */
     }
     publish_at(p, &ev, ce->real_ns, ce->virt_ns);
+    if (ce->kind == EV_BLOCK)
+        forget_stamp(); /* it parks next (event.h: EV_BLOCK comes before any park) */
 }
 
 /* ---- the gate: pause and single step ---- */
@@ -349,6 +382,7 @@ static void gate(pool_t *p)
 {
     if (!atomic_load_explicit(&p->gate_closed, memory_order_acquire))
         return;
+    forget_stamp();
     sys_check(pthread_mutex_lock(&p->gate_lock));
     while (atomic_load(&p->gate_closed) && p->step_tokens == 0 && !rt_halted(p->rt))
         sys_check(pthread_cond_wait(&p->gate_cond, &p->gate_lock));
@@ -413,7 +447,7 @@ void pool_step(pool_t *p)
     sys_check(pthread_mutex_lock(&p->gate_lock));
     if (atomic_load(&p->gate_closed)) {
         p->step_tokens = 1;
-        atomic_store(&p->step_from, atomic_load(&p->bus.head));
+        atomic_store(&p->step_from, bus_next_seq(&p->bus));
         atomic_store(&p->stepping, true);
         vclock_resume(rt_clock(p->rt));
         sys_check(pthread_cond_broadcast(&p->gate_cond));
@@ -569,7 +603,7 @@ static int process(pool_t *p, const job_t *j, result_t *r)
 /* Waits for the rate limiter's tick; false if the worker should stop. */
 static bool wait_tick(pool_t *p, worker_t *w)
 {
-    emit(p, PE_TICK_WAIT, EOBJ_TICKER, 0, 0, 0);
+    emit_step(p, PE_TICK_WAIT, EOBJ_TICKER, 0, 0, 0);
     chan_case_t cases[] = {
         { .ch = ticker_chan(p->ticker), .dir = CHAN_RECV },
         { .ch = has_ctx(p) ? ctx_done(p->ctx) : NULL, .dir = CHAN_RECV },
@@ -583,7 +617,7 @@ static bool wait_tick(pool_t *p, worker_t *w)
 static bool next_job(pool_t *p, worker_t *w, job_t *j)
 {
     bool ok = false;
-    emit(p, PE_RECV_BEGIN, EOBJ_JOBS, 0, 0, 0);
+    emit_step(p, PE_RECV_BEGIN, EOBJ_JOBS, 0, 0, 0);
     if (p->cfg.worker_form == WORKER_RANGE)
         return chan_recv(p->jobs, j, &ok) == 0 && ok;
     chan_case_t cases[] = {
@@ -598,7 +632,7 @@ static bool next_job(pool_t *p, worker_t *w, job_t *j)
 /* results <- r, giving up on cancel when there is a context. */
 static bool send_result(pool_t *p, const result_t *r)
 {
-    emit(p, PE_SEND_BEGIN, EOBJ_RESULTS, r->job, r->value, 0);
+    emit_step(p, PE_SEND_BEGIN, EOBJ_RESULTS, r->job, r->value, 0);
     if (!has_ctx(p))
         return chan_send(p->results, r) == 0;
     chan_case_t cases[] = {
@@ -621,7 +655,7 @@ static void worker_main(void *arg)
         if (!next_job(p, w, &j))
             break;
         gate(p);
-        emit(p, PE_JOB_START, 0, j.id, 0, j.duration);
+        emit_step(p, PE_JOB_START, 0, j.id, 0, j.duration);
         result_t r = { .job = j.id, .worker = w->index };
         int outcome = process(p, &j, &r);
         if (outcome != JOB_DONE) {
@@ -651,7 +685,7 @@ static void produce(pool_t *p)
     while ((id = take_job_id(p)) != 0) {
         gate(p);
         job_t j = make_job(p, id);
-        emit(p, PE_SEND_BEGIN, EOBJ_JOBS, j.id, 0, j.duration);
+        emit_step(p, PE_SEND_BEGIN, EOBJ_JOBS, j.id, 0, j.duration);
         if (has_ctx(p)) {
             chan_case_t cases[] = { { .ch = p->jobs, .dir = CHAN_SEND, .elem = &j },
                                     { .ch = ctx_done(p->ctx), .dir = CHAN_RECV } };
@@ -729,7 +763,7 @@ static int collect_count(pool_t *p)
             return 0;
         gate(p);
         result_t r;
-        emit(p, PE_RECV_BEGIN, EOBJ_RESULTS, 0, 0, 0);
+        emit_step(p, PE_RECV_BEGIN, EOBJ_RESULTS, 0, 0, 0);
         if (!has_ctx(p)) {
             if (chan_recv(p->results, &r, NULL) != 0)
                 return -1;
@@ -750,7 +784,7 @@ static void collect_range(pool_t *p)
         gate(p);
         result_t r;
         bool ok = false;
-        emit(p, PE_RECV_BEGIN, EOBJ_RESULTS, 0, 0, 0);
+        emit_step(p, PE_RECV_BEGIN, EOBJ_RESULTS, 0, 0, 0);
         if (chan_recv(p->results, &r, &ok) != 0 || !ok)
             return;
     }
@@ -1001,6 +1035,13 @@ static bool history_room(pool_t *p)
     return true;
 }
 
+/* Slot i of the history ring (i < hist_size), without a division. */
+static size_t history_slot(const pool_t *p, size_t i)
+{
+    size_t s = p->hist_head + i;
+    return s >= p->hist_size ? s - p->hist_size : s;
+}
+
 /* Keeps the last hist_cap events; older ones fold into the base model.
  * Returns true when ev pushed an event out. */
 static bool remember(pool_t *p, const pevent_t *ev)
@@ -1008,7 +1049,7 @@ static bool remember(pool_t *p, const pevent_t *ev)
     if (p->hist_cap == 0)
         return false;
     if (history_room(p)) {
-        p->history[(p->hist_head + p->hist_len++) % p->hist_size] = *ev;
+        p->history[history_slot(p, p->hist_len++)] = *ev;
         return false;
     }
     p->trimmed++;
@@ -1018,7 +1059,7 @@ static bool remember(pool_t *p, const pevent_t *ev)
     }
     model_apply(&p->base, &p->history[p->hist_head]);
     p->history[p->hist_head] = *ev;
-    p->hist_head = (p->hist_head + 1) % p->hist_size;
+    p->hist_head = history_slot(p, 1);
     return true;
 }
 
@@ -1070,18 +1111,18 @@ static void deliver_locked(pool_t *p, const pevent_t *ev)
 static void *collect(void *arg)
 {
     pool_t *p = arg;
-    pevent_t *batch = xmalloc(DRAIN_BATCH * sizeof *batch);
     bool ended = false;
     while (!ended) {
-        size_t n = bus_drain(&p->bus, batch, DRAIN_BATCH, 200);
+        size_t n = bus_take(&p->bus, DRAIN_BATCH, 200);
         sys_check(pthread_mutex_lock(&p->lock));
         for (size_t i = 0; i < n && !ended; i++) {
-            deliver_locked(p, &batch[i]);
-            ended = batch[i].kind == PE_RUN_END;
+            const pevent_t *ev = bus_taken(&p->bus, i);
+            deliver_locked(p, ev);
+            ended = ev->kind == PE_RUN_END;
         }
         sys_check(pthread_mutex_unlock(&p->lock));
+        bus_release(&p->bus, n);
     }
-    free(batch);
     atomic_store(&p->finished, true);
     return NULL;
 }
@@ -1158,6 +1199,15 @@ int pool_start(pool_t *p)
     }
     if (p->cfg.rate > 0)
         p->ticker = ticker_new(p->rt, "ticker", p->cfg.rate);
+    p->jobs_name = chan_name(p->jobs);
+    p->results_name = chan_name(p->results);
+    p->wg_name = wg_name(p->wg);
+    if (p->ctx) {
+        p->ctx_name = ctx_name(p->ctx);
+        p->done_name = chan_name(ctx_done(p->ctx));
+    }
+    if (p->ticker)
+        p->ticker_name = chan_name(ticker_chan(p->ticker));
     emit_plan(p, PE_RUN_START);
     emit(p, PE_SPEED, 0, 0, (int64_t)(p->cfg.speed * 1000 + 0.5), 0);
     declare(p, EOBJ_JOBS, OR_JOBS, p->cfg.jobs_cap, 0);
@@ -1205,7 +1255,7 @@ size_t pool_history_len(const pool_t *p) { return p->hist_len; }
 
 const pevent_t *pool_history_at(const pool_t *p, size_t i)
 {
-    return i < p->hist_len ? &p->history[(p->hist_head + i) % p->hist_size] : NULL;
+    return i < p->hist_len ? &p->history[history_slot(p, i)] : NULL;
 }
 
 const model_t *pool_history_base(const pool_t *p) { return &p->base; }

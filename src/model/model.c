@@ -64,7 +64,13 @@ static int64_t add_sat(int64_t a, int64_t b)
 
 /* ---- fifos: rings that grow on demand up to their channel's capacity ---- */
 
-static size_t fifo_slot(const model_fifo_t *f, size_t i) { return (f->head + i) % f->size; }
+/* head < size and i < size: one subtraction wraps it, where a division
+ * would cost more than the rest of a fold (this runs for every event). */
+static size_t fifo_slot(const model_fifo_t *f, size_t i)
+{
+    size_t s = f->head + i;
+    return s >= f->size ? s - f->size : s;
+}
 
 int64_t model_fifo_at(const model_fifo_t *f, size_t i) { return f && i < f->len ? f->items[fifo_slot(f, i)] : 0; }
 
@@ -109,7 +115,7 @@ static void fifo_take(model_fifo_t *f, int64_t v)
     if (i == f->len)
         return;
     if (i == 0) {
-        f->head = (f->head + 1) % f->size;
+        f->head = fifo_slot(f, 1);
     } else {
         for (; i + 1 < f->len; i++)
             f->items[fifo_slot(f, i)] = f->items[fifo_slot(f, i + 1)];
