@@ -181,12 +181,29 @@ static int bad(const value_t *v, const char *expected)
     return -1;
 }
 
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* Plain decimal digits, with one '.' inside when fraction: what strtoll and
+ * strtod would also take ("0x10", " 3", "+3", "1e3", "inf") is no number a
+ * user of this program means. */
+static bool decimal(const char *s, bool fraction)
+{
+    if (!is_digit(*s))
+        return false;
+    while (is_digit(*s))
+        s++;
+    if (fraction && *s == '.' && is_digit(s[1]))
+        for (s++; is_digit(*s); s++)
+            ;
+    return *s == '\0';
+}
+
 static int parse_int(const value_t *v, int64_t lo, int64_t hi, int64_t *out)
 {
     char *end;
     errno = 0;
-    long long n = strtoll(v->arg, &end, 10);
-    if (errno || end == v->arg || *end || n < lo || n > hi) {
+    long long n = decimal(v->arg, false) ? strtoll(v->arg, &end, 10) : 0;
+    if (!decimal(v->arg, false) || errno || n < lo || n > hi) {
         char expected[96];
         snprintf(expected, sizeof expected, "a number between %lld and %lld", (long long)lo, (long long)hi);
         return bad(v, expected);
@@ -199,8 +216,8 @@ static int parse_real(const value_t *v, double lo, double hi, double *out)
 {
     char *end;
     errno = 0;
-    double x = strtod(v->arg, &end);
-    if (errno || end == v->arg || *end || !(x >= lo && x <= hi)) {
+    double x = decimal(v->arg, true) ? strtod(v->arg, &end) : 0;
+    if (!decimal(v->arg, true) || errno || !(x >= lo && x <= hi)) {
         char expected[96];
         snprintf(expected, sizeof expected, "a number between %g and %g", lo, hi);
         return bad(v, expected);
@@ -237,13 +254,15 @@ static int parse_worker_list(const value_t *v, cli_output_t *out)
     for (;;) {
         char *end;
         errno = 0;
+        if (!is_digit(*p))
+            return bad(v, expected);
         long lo = strtol(p, &end, 10), hi = lo;
-        if (errno || end == p || *p == '-' || *p == '+')
+        if (errno || end == p)
             return bad(v, expected);
         p = end;
         if (strncmp(p, "..", 2) == 0) {
             p += 2;
-            if (*p == '-' || *p == '+')
+            if (!is_digit(*p))
                 return bad(v, expected);
             hi = strtol(p, &end, 10);
             if (errno || end == p)
@@ -340,8 +359,8 @@ static int apply_config(int id, const value_t *v, pool_config_t *cfg)
     case OPT_SEED: {
         char *end;
         errno = 0;
-        unsigned long long s = strtoull(v->arg, &end, 10);
-        if (errno || end == v->arg || *end || v->arg[0] == '-')
+        unsigned long long s = decimal(v->arg, false) ? strtoull(v->arg, &end, 10) : 0;
+        if (!decimal(v->arg, false) || errno)
             return bad(v, "a number between 0 and 18446744073709551615");
         cfg->seed = s;
         return 0;
