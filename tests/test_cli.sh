@@ -29,7 +29,7 @@ accounted() { # the summary's accounting line adds up
     } END { exit !found }' "$out"
 }
 
-echo "1..33"
+echo "1..34"
 
 T='^\[ *[0-9]+\.[0-9]{2}s\] '
 
@@ -76,6 +76,17 @@ run 0 run --speed 1000 --mistake forget-close --collect count &&
     has "$out" "${T}note: main returned while goroutines were still running or blocked \\([1-3] goroutines\\)\$" &&
     [ ! -s "$err" ]
 result "forget-close counting results: status 0, goroutines left behind"
+
+# --seed: the same durations and failures, so the same lines - up to which
+# worker took which job and the order of lines at one instant, which the
+# scheduler decides, as in Go.
+seeded() {
+    "$POOLVIZ" run --speed 1000 -j 12 --duration uniform:100ms..1s --fail 0.3 --seed "$1" </dev/null |
+        sed 's/worker [0-9]*/worker/g' | sort
+}
+seeded 42 >"$dir/seed1" && seeded 42 >"$dir/seed2" && seeded 43 >"$dir/seed3" &&
+    has "$dir/seed1" 'failed job' && cmp -s "$dir/seed1" "$dir/seed2" && ! cmp -s "$dir/seed1" "$dir/seed3"
+result "--seed: two runs with the same seed print the same, another seed differs"
 
 run 0 run --speed 1000 --timeout 2500ms -j 20 -q && count "$out" '^makespan 2\.00s \(ideal 7\.00s, serial 20\.00s\)$' 1 &&
     count "$out" '^cut short: 6 of 20 planned jobs collected \(ideal and serial are for the whole plan\)$' 1 &&
