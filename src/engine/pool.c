@@ -41,11 +41,18 @@ enum { BUS_SIZE = 1 << 16, DRAIN_BATCH = 1024, MAX_WORKERS_EVER = MODEL_MAX_OBJE
 /* Engine object ids (pevent_t.obj); quit channel of worker K is EOBJ_QUIT0 + K. */
 enum { EOBJ_JOBS = 1, EOBJ_RESULTS, EOBJ_WG, EOBJ_CTX, EOBJ_TICKER, EOBJ_QUIT0 };
 
+/* A Go time.Timer: a channel that receives once, d after it is armed. */
+typedef struct {
+    chan_t *c;
+    vtimer_t *t;
+} after_t;
+
 typedef struct {
     pool_t *pool;
     int index;        /* worker K, from 1 */
     gor_t *g;
     chan_t *quit;
+    after_t timer;    /* its sleep jobs' timer, made once and re-armed per job */
     bool retired;     /* plan_lock */
     _Atomic bool exited;
 } worker_t;
@@ -514,21 +521,29 @@ static job_t make_job(const pool_t *p, int64_t id)
 
 static bool has_ctx(const pool_t *p) { return p->ctx != NULL; }
 
-/* A Go time.Timer: a channel that receives once, d from now. */
-typedef struct {
-    chan_t *c;
-    vtimer_t *t;
-} after_t;
-
 static void after_fire(void *arg) { chan_try_send(arg, NULL); }
 
-static void after_start(pool_t *p, after_t *a, int64_t d)
+/* timer.Reset(d), making the timer the first time: one per worker, not one
+ * per job, since making and freeing a channel and a timer for every job was
+ * most of the work woken workers do while virtual time waits for them. */
+static void after_arm(pool_t *p, after_t *a, int64_t d)
 {
-    a->c = chan_new(p->rt, "time.After", 0, 1);
-    a->t = vtimer_after_func(p->rt, "time.After", d, after_fire, a->c);
+    if (!a->c) {
+        a->c = chan_new(p->rt, "time.After", 0, 1);
+        a->t = vtimer_new(p->rt, "time.After", after_fire, a->c);
+    }
+    vtimer_reset(a->t, d);
 }
 
-static void after_stop(after_t *a)
+/* timer.Stop(), and drain what it may have sent meanwhile, so the next arm
+ * starts empty. */
+static void after_disarm(after_t *a)
+{
+    vtimer_stop(a->t);
+    chan_try_recv(a->c, NULL, NULL);
+}
+
+static void after_free(after_t *a)
 {
     vtimer_free(a->t);
     chan_free(a->c);
@@ -537,18 +552,17 @@ static void after_stop(after_t *a)
 enum { JOB_DONE, JOB_CANCELLED, JOB_HALTED };
 
 /* Sleep jobs wait on the virtual clock; with a context they give up on cancel. */
-static int run_sleep(pool_t *p, const job_t *j)
+static int run_sleep(pool_t *p, worker_t *w, const job_t *j)
 {
     if (j->duration <= 0)
         return JOB_DONE;
     if (!has_ctx(p))
         return vclock_sleep(p->rt, j->duration) == 0 ? JOB_DONE : JOB_HALTED;
-    after_t a;
-    after_start(p, &a, j->duration);
-    chan_case_t cases[] = { { .ch = a.c, .dir = CHAN_RECV }, { .ch = ctx_done(p->ctx), .dir = CHAN_RECV } };
+    after_arm(p, &w->timer, j->duration);
+    chan_case_t cases[] = { { .ch = w->timer.c, .dir = CHAN_RECV }, { .ch = ctx_done(p->ctx), .dir = CHAN_RECV } };
     int chosen = -1;
     int rc = chan_select(cases, 2, false, &chosen);
-    after_stop(&a);
+    after_disarm(&w->timer);
     return rc ? JOB_HALTED : chosen == 0 ? JOB_DONE : JOB_CANCELLED;
 }
 
@@ -579,12 +593,12 @@ static int run_spin(pool_t *p, const job_t *j)
     return JOB_DONE;
 }
 
-static int process(pool_t *p, const job_t *j, result_t *r)
+static int process(pool_t *p, worker_t *w, const job_t *j, result_t *r)
 {
     int outcome = JOB_DONE;
     r->value = j->id * 2;
     switch (p->cfg.kind) {
-    case JOB_SLEEP: outcome = run_sleep(p, j); break;
+    case JOB_SLEEP: outcome = run_sleep(p, w, j); break;
     case JOB_SPIN: outcome = run_spin(p, j); break;
     case JOB_LINES: {
         const char *path = p->files[(size_t)(j->id - 1) % p->n_files];
@@ -657,7 +671,7 @@ static void worker_main(void *arg)
         gate(p);
         emit_step(p, PE_JOB_START, 0, j.id, 0, j.duration);
         result_t r = { .job = j.id, .worker = w->index };
-        int outcome = process(p, &j, &r);
+        int outcome = process(p, w, &j, &r);
         if (outcome != JOB_DONE) {
             if (outcome == JOB_CANCELLED)
                 emit(p, PE_JOB_CANCEL, 0, j.id, 0, 0);
@@ -1291,6 +1305,7 @@ void pool_free(pool_t *p)
     ctx_free(p->background);
     for (int i = 0; i < p->n_workers; i++) {
         chan_free(p->workers[i]->quit);
+        after_free(&p->workers[i]->timer);
         free(p->workers[i]);
     }
     free(p->workers);
