@@ -1060,8 +1060,8 @@ static size_t history_slot(const pool_t *p, size_t i)
  * Returns true when ev pushed an event out. */
 static bool remember(pool_t *p, const pevent_t *ev)
 {
-    if (p->hist_cap == 0)
-        return false;
+    if (p->cfg.history == 0)
+        return false; /* none kept, none trimmed */
     if (history_room(p)) {
         p->history[history_slot(p, p->hist_len++)] = *ev;
         return false;
@@ -1080,7 +1080,7 @@ static bool remember(pool_t *p, const pevent_t *ev)
 /* How many of the next n kept events will push one out. */
 static uint64_t trims_ahead(const pool_t *p, size_t n)
 {
-    if (p->hist_cap == 0)
+    if (p->cfg.history == 0)
         return 0;
     size_t room = p->hist_cap - p->hist_len;
     return n > room ? n - room : 0;
