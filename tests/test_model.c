@@ -560,7 +560,7 @@ static void test_throughput_is_results_over_makespan(void **state)
     story_free(s);
 }
 
-static void test_utilization_is_the_busy_share_of_a_workers_life(void **state)
+static void test_utilization_is_the_busy_share_of_the_run(void **state)
 {
     (void)state;
     story_t *s = story_begin((plan_t){.jobs = 2, .workers = 2, .jobs_cap = 2, .results_cap = 2});
@@ -578,9 +578,72 @@ static void test_utilization_is_the_busy_share_of_a_workers_life(void **state)
     emit(s, (pevent_t){.kind = PE_GOR_EXIT, .actor = W2});
     at(s, 8 * SEC);
     emit(s, (pevent_t){.kind = PE_JOB_PROGRESS, .actor = W1, .job = 2, .value = 400});
-    assert_true(model_utilization(&s->m, W2) == 0); /* idle all its life, which ended at 6s */
+    assert_true(model_utilization(&s->m, W2) == 0); /* idle all the run */
     assert_true(model_utilization(&s->m, 0) == 0);
     assert_true(model_utilization(&s->m, MODEL_MAX_ACTORS + 5) == 0);
+    story_free(s);
+}
+
+/* 5 jobs of 1 s on 3 workers: makespan 2 s. Workers 1 and 2 do two jobs
+ * each (100%); worker 3 does one and exits at 1 s: busy all its life, but
+ * half the run. */
+static void test_utilization_of_a_worker_that_left_early_counts_the_whole_run(void **state)
+{
+    (void)state;
+    story_t *s = story_begin((plan_t){.jobs = 5, .workers = 3, .jobs_cap = 5, .results_cap = 5});
+    produce_range(s, 1, 5);
+    work(s, W1, 1, SEC);
+    at(s, 0);
+    work(s, W2, 2, SEC);
+    at(s, 0);
+    work(s, W3, 3, SEC);
+    deliver(s, W3, 3, 30, 0);
+    collect(s, W3, 3, 30, 0);
+    emit(s, (pevent_t){.kind = PE_GOR_EXIT, .actor = W3});
+    deliver(s, W1, 1, 10, 0);
+    collect(s, W1, 1, 10, 0);
+    deliver(s, W2, 2, 20, 0);
+    collect(s, W2, 2, 20, 0);
+    at(s, SEC);
+    round_trip(s, W1, 4, SEC);
+    at(s, SEC);
+    round_trip(s, W2, 5, SEC);
+    end_run(s, OUTCOME_OK);
+    assert_int_equal(model_makespan(&s->m), 2 * SEC);
+    assert_true(fabs(model_utilization(&s->m, W1) - 1.0) < 1e-9);
+    assert_true(fabs(model_utilization(&s->m, W3) - 0.5) < 1e-9);
+    story_free(s);
+}
+
+/* Lines jobs do real work: PE_RUN_START's ok says so, and the figures are
+ * then real time (the story stamps event k at real (k + 1) us). */
+static void test_real_work_is_measured_in_real_time(void **state)
+{
+    (void)state;
+    story_t *s = story_new();
+    emit(s, (pevent_t){.kind = PE_RUN_START, .job = 1, .value = 1, .ok = 1}); /* real 1 us */
+    assert_true(s->m.real_time);
+    declare_actor(s, MAIN, ROLE_MAIN, 0);
+    declare_actor(s, W1, ROLE_WORKER, 1);
+    declare_object(s, JOBS, OR_JOBS, 1, 0);
+    declare_object(s, RESULTS, OR_RESULTS, 1, 0);
+    produce(s, 1);
+    take(s, W1, 1);
+    uint64_t started = s->seq + 1;
+    start(s, W1, 1, 0); /* no virtual time passes: only real time */
+    emit(s, (pevent_t){.kind = PE_JOB_PROGRESS, .actor = W1, .job = 1, .value = 500});
+    emit(s, (pevent_t){.kind = PE_JOB_PROGRESS, .actor = W1, .job = 1, .value = 900});
+    uint64_t finished = s->seq + 1;
+    finish(s, W1, 1, 3, 0);
+    deliver(s, W1, 1, 3, 0);
+    uint64_t collected = s->seq + 1;
+    collect(s, W1, 1, 3, 0);
+    end_run(s, OUTCOME_OK);
+    assert_int_equal(model_makespan(&s->m), 0);
+    assert_int_equal(model_real_makespan(&s->m), (int64_t)(collected - 1) * 1000);
+    assert_true(fabs(model_throughput(&s->m) - 1e9 / ((double)(collected - 1) * 1000)) < 1e-6);
+    double busy = (double)(finished - started), span = (double)(collected - 1);
+    assert_true(fabs(model_utilization(&s->m, W1) - busy / span) < 1e-9);
     story_free(s);
 }
 
@@ -894,7 +957,9 @@ int main(void)
         cmocka_unit_test(test_context_deadline_is_kept_and_exceeded),
         cmocka_unit_test(test_run_start_and_plan_set_the_plan),
         cmocka_unit_test(test_throughput_is_results_over_makespan),
-        cmocka_unit_test(test_utilization_is_the_busy_share_of_a_workers_life),
+        cmocka_unit_test(test_utilization_is_the_busy_share_of_the_run),
+        cmocka_unit_test(test_utilization_of_a_worker_that_left_early_counts_the_whole_run),
+        cmocka_unit_test(test_real_work_is_measured_in_real_time),
         cmocka_unit_test(test_accounts_balance_after_a_cancelled_run),
         cmocka_unit_test(test_accounts_balance_after_a_deadlock),
         cmocka_unit_test(test_accounts_balance_after_a_clean_run),

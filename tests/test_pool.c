@@ -802,8 +802,11 @@ static void test_timeout_accounts_for_every_job(void **state)
     assert_accounted(m);
     assert_int_equal(m->outcome, OUTCOME_OK);
     assert_int_equal(m->ctx_state, CTX_STATE_DEADLINE);
-    assert_near((double)m->ctx_deadline, 2.5e9, 0.001);
+    assert_int_equal(m->ctx_deadline, 2500 * MS); /* exact: the run's time starts at 0 */
     assert_int_equal(m->jobs_completed, 6);
+    /* the ideal and the serial time are both the whole plan's */
+    assert_int_equal(m->ideal_makespan, 3 * SEC);
+    assert_int_equal(m->serial_time, 9 * SEC);
     /* main drains results to the end: the workers give up, nothing halts them */
     assert_int_equal(m->jobs_cancelled, 3);
     assert_int_equal(m->jobs_stuck, 0);
@@ -1117,6 +1120,83 @@ static void test_pause_stops_virtual_time_and_jobs(void **state)
     done(p, r, m);
 }
 
+/* Pausing the pool freezes everything on the virtual clock at once: the
+ * context's deadline, the rate limiter's ticker, and a spin job, which
+ * stops at its next chunk (so at most the chunk in flight reports). */
+static void test_pause_freezes_a_timeout_a_ticker_and_a_spin_job(void **state)
+{
+    (void)state;
+    pool_config_t c = cfg_fast();
+    c.kind = JOB_SPIN;
+    c.workers = 1;
+    c.jobs = 10;
+    c.duration = (duration_spec_t){ DUR_FIXED, 1 * SEC, 0 };
+    c.timeout = 5500 * MS;
+    c.rate = 1 * SEC;
+    c.speed = 100; /* 45 ms real before the deadline: the sink's pause comes well before */
+    rec_t *r = rec_new();
+    rec_pause_on(r, PE_JOB_START, -1, 0, 1); /* after the first tick, at 1 s */
+    pool_t *p = pool_make(&c);
+    pool_go(p, r);
+    assert_true(rec_wait_fired(r));
+    model_t *before = snap(p);
+    int64_t progress = REC_GET(r, kinds[PE_JOB_PROGRESS]), finished = REC_GET(r, kinds[PE_JOB_FINISH]);
+    /* Not a race fix: an absence is only seen over time. Unpaused, 100 ms
+     * real is 10 virtual seconds: past the deadline, 10 ticks and jobs. */
+    struct timespec ts = { 0, 100 * 1000 * 1000 };
+    nanosleep(&ts, NULL);
+    model_t *after = snap(p);
+    assert_true(after->paused);
+    assert_int_equal(after->now, before->now);
+    assert_true(after->now < c.timeout);
+    assert_int_equal(after->ctx_state, CTX_STATE_ACTIVE);
+    assert_int_equal(REC_GET(r, kinds[PE_CANCEL]), 0);
+    assert_int_equal(after->ticks, before->ticks);
+    assert_int_equal(after->ticks_dropped, before->ticks_dropped);
+    assert_int_equal(REC_GET(r, kinds[PE_TICK]), before->ticks + before->ticks_dropped);
+    assert_true(REC_GET(r, kinds[PE_JOB_PROGRESS]) <= progress + 1);
+    assert_int_equal(REC_GET(r, kinds[PE_JOB_FINISH]), finished);
+    snap_free(before);
+    snap_free(after);
+    pool_resume(p);
+    pool_wait(p);
+    model_t *m = snap(p);
+    /* the deadline came at its virtual time, the pause cost none */
+    assert_int_equal(m->ctx_state, CTX_STATE_DEADLINE);
+    assert_int_equal(m->ctx_deadline, 5500 * MS);
+    assert_true(m->jobs_completed <= 5); /* one job per tick */
+    assert_accounted(m);
+    done(p, r, m);
+}
+
+/* The most workers a pool takes: each of the 1024 does its share, and the
+ * run keeps exact time. */
+static void test_1024_workers_each_take_their_share(void **state)
+{
+    (void)state;
+    pool_config_t c = cfg_fast();
+    c.workers = POOL_MAX_WORKERS;
+    c.jobs = 2 * POOL_MAX_WORKERS;
+    c.history = 0;
+    rec_t *r;
+    pool_t *p = run(&c, &r);
+    model_t *m = snap(p);
+    assert_all_collected(m, r, c.jobs);
+    assert_int_equal(m->ideal_makespan, 2 * SEC);
+    assert_near((double)model_makespan(m), 2e9, 0.01);
+    int workers = 0;
+    for (int i = 0; i < m->n_actors; i++) {
+        const model_actor_t *a = &m->actors[i];
+        if (!a->known || a->role != ROLE_WORKER)
+            continue;
+        workers++;
+        assert_true(a->exited);
+        assert_int_equal(a->jobs_done, 2); /* a worker sleeping on a job takes no other */
+    }
+    assert_int_equal(workers, POOL_MAX_WORKERS);
+    done(p, r, m);
+}
+
 static void test_step_advances_one_step_then_pauses(void **state)
 {
     (void)state;
@@ -1314,6 +1394,7 @@ static void makespan_case(int64_t jobs, int workers, int64_t want)
     model_t *m = snap(p);
     assert_all_collected(m, r, jobs);
     assert_int_equal(m->ideal_makespan, want);
+    assert_int_equal(m->serial_time, jobs * SEC);
     assert_near((double)model_makespan(m), (double)want, 0.01);
     done(p, r, m);
 }
@@ -1353,7 +1434,8 @@ static void test_history_is_bounded_and_replays_to_the_live_model(void **state)
     model_t *m = snap(p);
     assert_int_equal(len, 100);
     assert_true(last_is_end);
-    assert_true(m->history_trimmed > 0);
+    /* exact: every event the model folded is either kept or counted */
+    assert_int_equal(m->history_trimmed, m->events - 100);
     assert_all_collected(m, r, 1000);
     assert_int_equal(again->jobs_completed, m->jobs_completed);
     assert_int_equal(again->results_collected, m->results_collected);
@@ -1506,6 +1588,8 @@ int main(void)
         cmocka_unit_test_teardown(test_controls_after_jobs_closed_are_refused, free_owned),
         cmocka_unit_test_teardown(test_pool_cancel_abandons_running_jobs, free_owned),
         cmocka_unit_test_teardown(test_pause_stops_virtual_time_and_jobs, free_owned),
+        cmocka_unit_test_teardown(test_pause_freezes_a_timeout_a_ticker_and_a_spin_job, free_owned),
+        cmocka_unit_test_teardown(test_1024_workers_each_take_their_share, free_owned),
         cmocka_unit_test_teardown(test_step_advances_one_step_then_pauses, free_owned),
         cmocka_unit_test_teardown(test_speed_change_mid_run_keeps_virtual_time, free_owned),
         cmocka_unit_test_teardown(test_forget_close_with_waitgroup_deadlocks, free_owned),

@@ -161,12 +161,24 @@ static void test_option_errors_are_one_clear_line(void **state)
     EXPECT_ERROR("--duration: expected a duration like 1s, 250ms, uniform:100ms..1s or exp:200ms, got 'x'",
                  "--duration", "x");
     EXPECT_ERROR("--seed: expected a number between 0 and 18446744073709551615, got '-3'", "--seed", "-3");
+    /* numbers are plain decimals: no hex, sign, spaces or exponents */
+    EXPECT_ERROR("--speed: expected a number between 0.05 and 1000, got '0x10'", "--speed", "0x10");
+    EXPECT_ERROR("--speed: expected a number between 0.05 and 1000, got '1e2'", "--speed", "1e2");
+    EXPECT_ERROR("--workers: expected a number between 1 and 1024, got ' 3'", "--workers", " 3");
+    EXPECT_ERROR("--jobs: expected a number between 0 and 10000000, got '+3'", "--jobs", "+3");
+    EXPECT_ERROR("--seed: expected a number between 0 and 18446744073709551615, got ' 7'", "--seed", " 7");
     EXPECT_ERROR("--csv is an option of poolviz sweep", "--csv");
     EXPECT_ERROR("--quiet prints a text summary: it cannot go with --format jsonl", "-q", "--format", "jsonl");
     EXPECT_ERROR("--dir is for --kind lines", "--dir", "/tmp");
     EXPECT_SWEEP_ERROR("poolviz sweep needs --workers, e.g. --workers 1..16", "--jobs", "3");
     EXPECT_SWEEP_ERROR("poolviz sweep prints a table: --trace and --format are for poolviz run", "-w", "1..2",
                        "--trace", "x");
+    EXPECT_SWEEP_ERROR("--workers: expected worker counts like 1..16 or 1,2,4,8 (each 1 to 1024, at most 64), "
+                       "got ' 1..3'", "-w", " 1..3");
+    EXPECT_SWEEP_ERROR("poolviz sweep compares complete runs: --cancel-after would measure a part of the work",
+                       "-w", "1..2", "--cancel-after", "2s");
+    EXPECT_SWEEP_ERROR("poolviz sweep prints only its table and keeps no history: --quiet does nothing there", "-w",
+                       "1..2", "-q");
 }
 
 /* One option by name, as a lesson's `configure` sets it: the reason comes
@@ -280,6 +292,10 @@ static void test_jsonl_round_trip_is_exact(void **state)
     assert_contains(buf, "\"obj_name\":\"jobs\"");
     assert_contains(buf, "\"kind\":\"job_start\"");
     assert_contains(buf, "\"wait\":\"chan send\"");
+    size_t string_waits = 0; /* "wait" is a string on every line, known or not */
+    for (const char *at = buf; (at = strstr(at, "\"wait\":\"")) != NULL; at++)
+        string_waits++;
+    assert_int_equal(string_waits, n_in);
 
     pevent_t *out = NULL;
     size_t n_out = 0;

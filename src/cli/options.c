@@ -181,12 +181,29 @@ static int bad(const value_t *v, const char *expected)
     return -1;
 }
 
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* Plain decimal digits, with one '.' inside when fraction: what strtoll and
+ * strtod would also take ("0x10", " 3", "+3", "1e3", "inf") is no number a
+ * user of this program means. */
+static bool decimal(const char *s, bool fraction)
+{
+    if (!is_digit(*s))
+        return false;
+    while (is_digit(*s))
+        s++;
+    if (fraction && *s == '.' && is_digit(s[1]))
+        for (s++; is_digit(*s); s++)
+            ;
+    return *s == '\0';
+}
+
 static int parse_int(const value_t *v, int64_t lo, int64_t hi, int64_t *out)
 {
     char *end;
     errno = 0;
-    long long n = strtoll(v->arg, &end, 10);
-    if (errno || end == v->arg || *end || n < lo || n > hi) {
+    long long n = decimal(v->arg, false) ? strtoll(v->arg, &end, 10) : 0;
+    if (!decimal(v->arg, false) || errno || n < lo || n > hi) {
         char expected[96];
         snprintf(expected, sizeof expected, "a number between %lld and %lld", (long long)lo, (long long)hi);
         return bad(v, expected);
@@ -199,8 +216,8 @@ static int parse_real(const value_t *v, double lo, double hi, double *out)
 {
     char *end;
     errno = 0;
-    double x = strtod(v->arg, &end);
-    if (errno || end == v->arg || *end || !(x >= lo && x <= hi)) {
+    double x = decimal(v->arg, true) ? strtod(v->arg, &end) : 0;
+    if (!decimal(v->arg, true) || errno || !(x >= lo && x <= hi)) {
         char expected[96];
         snprintf(expected, sizeof expected, "a number between %g and %g", lo, hi);
         return bad(v, expected);
@@ -237,13 +254,15 @@ static int parse_worker_list(const value_t *v, cli_output_t *out)
     for (;;) {
         char *end;
         errno = 0;
+        if (!is_digit(*p))
+            return bad(v, expected);
         long lo = strtol(p, &end, 10), hi = lo;
-        if (errno || end == p || *p == '-' || *p == '+')
+        if (errno || end == p)
             return bad(v, expected);
         p = end;
         if (strncmp(p, "..", 2) == 0) {
             p += 2;
-            if (*p == '-' || *p == '+')
+            if (!is_digit(*p))
                 return bad(v, expected);
             hi = strtol(p, &end, 10);
             if (errno || end == p)
@@ -340,8 +359,8 @@ static int apply_config(int id, const value_t *v, pool_config_t *cfg)
     case OPT_SEED: {
         char *end;
         errno = 0;
-        unsigned long long s = strtoull(v->arg, &end, 10);
-        if (errno || end == v->arg || *end || v->arg[0] == '-')
+        unsigned long long s = decimal(v->arg, false) ? strtoull(v->arg, &end, 10) : 0;
+        if (!decimal(v->arg, false) || errno)
             return bad(v, "a number between 0 and 18446744073709551615");
         cfg->seed = s;
         return 0;
@@ -381,8 +400,13 @@ int cli_set_run_option(const char *name, const char *value, pool_config_t *cfg, 
 
 const char *const *cli_run_option_choices(const char *name) { return choices_of(config_id(name)); }
 
+/* Options given on the command line, whatever their values. */
+typedef struct {
+    bool jobs, history;
+} given_t;
+
 /* One option of the command line with its value. */
-static int apply(int id, const value_t *v, pool_config_t *cfg, cli_output_t *out, bool *jobs_given)
+static int apply(int id, const value_t *v, pool_config_t *cfg, cli_output_t *out, given_t *given)
 {
     int choice = 0;
     switch (id) {
@@ -390,7 +414,8 @@ static int apply(int id, const value_t *v, pool_config_t *cfg, cli_output_t *out
         if (out->sweep)
             return parse_worker_list(v, out);
         return apply_config(id, v, cfg);
-    case 'j': *jobs_given = true; return apply_config(id, v, cfg);
+    case 'j': given->jobs = true; return apply_config(id, v, cfg);
+    case OPT_HISTORY: given->history = true; return apply_config(id, v, cfg);
     case OPT_FORMAT:
         if (parse_choice(v, formats, &choice) != 0)
             return -1;
@@ -405,15 +430,35 @@ static int apply(int id, const value_t *v, pool_config_t *cfg, cli_output_t *out
     }
 }
 
-/* Options that make sense alone but not together, or not for this command. */
-static int check_combination(const pool_config_t *cfg, const cli_output_t *out, char *err, size_t errlen)
+/* A sweep compares whole runs that differ only in their worker count: an
+ * option that cuts them short or breaks them, or that does nothing there,
+ * is refused rather than measured. */
+static int check_sweep(const pool_config_t *cfg, const cli_output_t *out, const given_t *given, char *err,
+                       size_t errlen)
 {
+    if (out->trace_path || out->format != FORMAT_TEXT)
+        return fail(err, errlen, "poolviz sweep prints a table: --trace and --format are for poolviz run");
+    if (out->quiet || given->history)
+        return fail(err, errlen, "poolviz sweep prints only its table and keeps no history: --%s does nothing there",
+                    out->quiet ? "quiet" : "history");
+    if (cfg->timeout || cfg->cancel_after)
+        return fail(err, errlen, "poolviz sweep compares complete runs: --%s would measure a part of the work",
+                    cfg->timeout ? "timeout" : "cancel-after");
+    if (cfg->mistake != MISTAKE_NONE)
+        return fail(err, errlen, "poolviz sweep compares complete runs: a --mistake run deadlocks or panics");
+    if (out->n_sweep_workers == 0)
+        return fail(err, errlen, "poolviz sweep needs --workers, e.g. --workers 1..16");
+    return 0;
+}
+
+/* Options that make sense alone but not together, or not for this command. */
+static int check_combination(const pool_config_t *cfg, const cli_output_t *out, const given_t *given, char *err,
+                             size_t errlen)
+{
+    if (out->sweep && check_sweep(cfg, out, given, err, errlen) != 0)
+        return -1;
     if (out->quiet && out->format == FORMAT_JSONL)
         return fail(err, errlen, "--quiet prints a text summary: it cannot go with --format jsonl");
-    if (out->sweep && (out->trace_path || out->format != FORMAT_TEXT))
-        return fail(err, errlen, "poolviz sweep prints a table: --trace and --format are for poolviz run");
-    if (out->sweep && out->n_sweep_workers == 0)
-        return fail(err, errlen, "poolviz sweep needs --workers, e.g. --workers 1..16");
     if (out->csv && !out->sweep)
         return fail(err, errlen, "--csv is an option of poolviz sweep");
     if (cfg->dir && cfg->kind != JOB_LINES)
@@ -426,7 +471,7 @@ int cli_parse_run_options(int argc, char **argv, pool_config_t *cfg, cli_output_
 {
     pool_config_default(cfg);
     *out = (cli_output_t){ .sweep = out->sweep, .format = FORMAT_TEXT };
-    bool jobs_given = false;
+    given_t given = { 0 };
     optind = 0; /* glibc: a full reset, so the parser can run again */
     opterr = 0; /* getopt's own messages would break the one-line rule */
     int id;
@@ -444,14 +489,14 @@ int cli_parse_run_options(int argc, char **argv, pool_config_t *cfg, cli_output_
         default: {
             char why[256];
             value_t v = { optarg, why, sizeof why };
-            if (apply(id, &v, cfg, out, &jobs_given) != 0)
+            if (apply(id, &v, cfg, out, &given) != 0)
                 return fail(err, errlen, "--%s: %s", long_name(id), why);
         }
         }
     }
     if (optind < argc)
         return fail(err, errlen, "unexpected argument '%s'", argv[optind]);
-    if (cfg->kind == JOB_LINES && !jobs_given)
+    if (cfg->kind == JOB_LINES && !given.jobs)
         cfg->jobs = -1; /* one job per file */
-    return check_combination(cfg, out, err, errlen);
+    return check_combination(cfg, out, &given, err, errlen);
 }

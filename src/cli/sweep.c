@@ -2,7 +2,8 @@
  * in a fresh pool, one after another, to show how far adding workers helps:
  * sleep (I/O-like) jobs keep scaling, CPU-bound spin jobs stop at the core
  * count. Prints a table row per run as it ends, then a bar chart of the
- * speedup; --csv prints CSV instead. */
+ * speedup; --csv prints CSV instead. Lines jobs do real work, so their
+ * makespans are real time (virtual time does not measure them). */
 #include "cli/commands.h"
 
 #include <stdio.h>
@@ -19,7 +20,9 @@ static void sweep_help(void)
            "Runs the same workload with each worker count of LIST (1..16, 1,2,4,8 or a\n"
            "mix: 1..4,8), one fresh pool after another, and prints the makespan, the\n"
            "speedup over 1 worker and the efficiency (speedup per worker). 1 worker is\n"
-           "always measured, as the baseline. Try --kind spin against --kind sleep.\n\n"
+           "always measured, as the baseline. Try --kind spin against --kind sleep.\n"
+           "Lines jobs are timed in real time. Runs are compared whole: --timeout,\n"
+           "--cancel-after and --mistake are refused, as are --quiet and --history.\n\n"
            "Options:\n"
            "  -w, --workers LIST     the worker counts, at most 64\n"
            "      --csv              print CSV instead of a table and chart\n"
@@ -29,7 +32,8 @@ static void sweep_help(void)
            strchr(cli_run_options_help, '\n') + 1);
 }
 
-/* One run of cfg with w workers: its makespan, or an exit status < 0 as -status. */
+/* One run of cfg with w workers: its makespan (real time for real work).
+ * Returns 0 or an exit status. */
 static int measure(const pool_config_t *base, int w, int64_t *makespan)
 {
     pool_config_t cfg = *base;
@@ -39,9 +43,9 @@ static int measure(const pool_config_t *base, int w, int64_t *makespan)
     pool_t *p = pool_new(&cfg, err, sizeof err);
     if (!p)
         return cli_usage_error("%s", err);
-    bool interrupted = false;
-    int status = cli_run_pool(p, &interrupted) != 0 ? 1 : 0;
-    if (status == 0 && interrupted)
+    cli_stop_t stop = CLI_STOP_NONE;
+    int status = cli_run_pool(p, &stop) != 0 ? 1 : 0;
+    if (status == 0 && stop != CLI_STOP_NONE)
         status = CLI_EX_INTERRUPTED;
     if (status == 0 && pool_failure(p)) {
         fflush(stdout);
@@ -49,7 +53,8 @@ static int measure(const pool_config_t *base, int w, int64_t *makespan)
         status = pool_exit_status(p);
     }
     pool_lock(p);
-    *makespan = model_makespan(pool_model(p));
+    const model_t *m = pool_model(p);
+    *makespan = m->real_time ? model_real_makespan(m) : model_makespan(m);
     pool_unlock(p);
     pool_free(p);
     return status;
@@ -57,13 +62,19 @@ static int measure(const pool_config_t *base, int w, int64_t *makespan)
 
 static double ratio(int64_t a, int64_t b) { return b > 0 ? (double)a / (double)b : 0; }
 
-static void row(bool csv, int w, int64_t span, int64_t base)
+/* real: the span is real time, which may be far below a second. */
+static void row(bool csv, bool real, int w, int64_t span, int64_t base)
 {
     double speedup = ratio(base, span);
+    char shown[32];
+    if (real)
+        view_real_span(span, shown, sizeof shown);
+    else
+        snprintf(shown, sizeof shown, "%.2fs", view_seconds(span));
     if (csv)
         printf("%d,%.6f,%.4f,%.4f\n", w, view_seconds(span), speedup, speedup / w);
     else
-        printf("%7d  %8.2fs  %6.2fx  %9.0f%%\n", w, view_seconds(span), speedup, 100 * speedup / w);
+        printf("%7d  %9s  %6.2fx  %9.0f%%\n", w, shown, speedup, 100 * speedup / w);
     fflush(stdout);
 }
 
@@ -99,13 +110,16 @@ int cmd_sweep(int argc, char **argv)
     }
     int64_t base = 0, spans[CLI_MAX_SWEEP];
     int status = 0;
-    if (cfg.kind == JOB_SPIN) {
-        /* A short warm-up run first, so one-time costs (the engine
-         * calibrating its spin loop, first page faults) are not charged
-         * to the 1-worker baseline and inflate every speedup. */
+    if (cfg.kind == JOB_SPIN || cfg.kind == JOB_LINES) {
+        /* A warm-up run first, so one-time costs (the engine calibrating
+         * its spin loop, first page faults, reading the files into the
+         * page cache) are not charged to the 1-worker baseline and inflate
+         * every speedup. */
         pool_config_t warm = cfg;
-        warm.jobs = 1;
-        warm.duration = (duration_spec_t){ DUR_FIXED, 1000000, 0 };
+        if (cfg.kind == JOB_SPIN) {
+            warm.jobs = 1;
+            warm.duration = (duration_spec_t){ DUR_FIXED, 1000000, 0 };
+        }
         status = measure(&warm, 1, &base);
     }
     if (status == 0)
@@ -121,7 +135,7 @@ int cmd_sweep(int argc, char **argv)
         spans[i] = base;
         if (w != 1 && (status = measure(&cfg, w, &spans[i])) != 0)
             return status;
-        row(out.csv, w, spans[i], base);
+        row(out.csv, cfg.kind == JOB_LINES, w, spans[i], base);
     }
     if (!out.csv)
         chart(&out, spans, base);

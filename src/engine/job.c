@@ -50,6 +50,19 @@ bool job_fails(const pool_config_t *cfg, int64_t id)
     return cfg->fail > 0 && draw(cfg->seed, id, STREAM_FAILURE) < cfg->fail;
 }
 
+int64_t job_serial_time(const pool_config_t *cfg, int64_t n)
+{
+    if (n <= 0 || cfg->kind == JOB_LINES)
+        return 0;
+    int64_t sum = 0;
+    if (cfg->duration.kind == DUR_FIXED)
+        return __builtin_mul_overflow(n, cfg->duration.a, &sum) ? INT64_MAX : sum;
+    for (int64_t i = 1; i <= n; i++)
+        if (__builtin_add_overflow(sum, job_duration(cfg, i), &sum))
+            return INT64_MAX;
+    return sum;
+}
+
 /* The earliest virtual time job i may start: the producer's pace and the
  * rate limiter's ticks both hold jobs back. */
 static int64_t release_time(const pool_config_t *cfg, int64_t i)

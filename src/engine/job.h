@@ -27,6 +27,9 @@ typedef struct {
 
 int64_t job_duration(const pool_config_t *cfg, int64_t id);
 bool job_fails(const pool_config_t *cfg, int64_t id);
+/* The serial time of jobs 1..n: their durations summed (saturated), what
+ * one worker would take; 0 for lines jobs, whose time is real. */
+int64_t job_serial_time(const pool_config_t *cfg, int64_t n);
 /* The makespan with no overhead: jobs 1..n taken in order by the first free
  * of `workers` workers, job i not before release(i). */
 int64_t job_ideal_makespan(const pool_config_t *cfg, int64_t n, int workers);

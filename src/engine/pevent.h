@@ -31,20 +31,23 @@ typedef enum {
     PE_JOB_START,  /* actor (a worker) started job; aux: its duration in virtual ns */
     PE_JOB_PROGRESS, /* value: progress in per mille */
     PE_JOB_FINISH, /* job done; value: its result */
-    PE_JOB_FAIL,   /* job failed; its result carries the error */
+    PE_JOB_FAIL,   /* job failed; value: its result, err: the error (as the result's) */
     PE_JOB_CANCEL, /* job abandoned because the context was cancelled */
     PE_TICK_WAIT,  /* worker waits for a tick before its next job */
     PE_SPEED,      /* clock speed changed; value: speed x 1000 */
     PE_PAUSE,      /* ok: true paused, false resumed */
     PE_NOTE,       /* a control request the engine refused or noted; value: pool_note_t */
-    PE_RUN_START,  /* the first event; job: jobs planned, value: workers, aux: ideal makespan */
+    PE_RUN_START,  /* the first event; job: jobs planned, value: workers, aux: ideal
+                      makespan; ok: 1 when the jobs do real work (lines) that
+                      virtual time does not measure: no ideal, real-time figures */
     PE_PLAN,       /* the plan changed (jobs added, workers added/retired); as PE_RUN_START */
     PE_ACTOR,      /* declares actor: value: pool_role_t, aux: index (worker k) */
     PE_OBJECT,     /* declares obj: value: pool_obj_role_t, aux: capacity (jobs,
                       results) or index (quit K); ctx: job: deadline (virtual
                       ns), 0 for none */
     PE_HISTORY_TRIMMED, /* value: events dropped from the kept history so far */
-    PE_RUN_END,    /* the run is over (the last event); err: pool_outcome_t */
+    PE_RUN_END,    /* the run is over (the last event); err: pool_outcome_t,
+                      aux: the serial time of every job planned (durations summed) */
     PE_KIND_COUNT
 } pevent_kind_t;
 

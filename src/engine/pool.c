@@ -41,11 +41,18 @@ enum { BUS_SIZE = 1 << 16, DRAIN_BATCH = 1024, MAX_WORKERS_EVER = MODEL_MAX_OBJE
 /* Engine object ids (pevent_t.obj); quit channel of worker K is EOBJ_QUIT0 + K. */
 enum { EOBJ_JOBS = 1, EOBJ_RESULTS, EOBJ_WG, EOBJ_CTX, EOBJ_TICKER, EOBJ_QUIT0 };
 
+/* A Go time.Timer: a channel that receives once, d after it is armed. */
+typedef struct {
+    chan_t *c;
+    vtimer_t *t;
+} after_t;
+
 typedef struct {
     pool_t *pool;
     int index;        /* worker K, from 1 */
     gor_t *g;
     chan_t *quit;
+    after_t timer;    /* its sleep jobs' timer, made once and re-armed per job */
     bool retired;     /* plan_lock */
     _Atomic bool exited;
 } worker_t;
@@ -57,6 +64,9 @@ struct pool {
     size_t n_files;
     rt_t *rt;
     chan_t *jobs, *results;
+    /* The names the core reports these objects by, looked up once: the
+     * observer compares them for every event, under a channel lock. */
+    const char *jobs_name, *results_name, *wg_name, *ctx_name, *done_name, *ticker_name;
     wg_t *wg;
     ctx_t *background, *ctx;
     vtimer_t *cancel_timer;
@@ -83,6 +93,7 @@ struct pool {
 
     bus_t bus;
     uint64_t start_real;
+    int64_t virt0;           /* the clock's reading at the start: run time 0 */
     pthread_t collector, supervisor;
     bool started, waited;
     _Atomic bool aborted;
@@ -90,8 +101,10 @@ struct pool {
 
     pthread_mutex_t lock;
     model_t model, base;
-    pevent_t *history;
-    size_t hist_head, hist_len;
+    pevent_t *history;       /* a ring of hist_size slots, grown on demand up to cfg.history */
+    size_t hist_size, hist_head, hist_len;
+    size_t hist_cap;         /* cfg.history, or less once memory ran out */
+    uint64_t trimmed;        /* events dropped from the history so far */
     bool trim_noted;
     pool_sink_fn sink;
     void *sink_ud;
@@ -184,13 +197,30 @@ static bool list_files(pool_t *p, char *err, size_t errlen)
 
 /* ---- events ---- */
 
-/* Stamps ev with the real time since the start and the virtual time (one
- * clock read: a core event brings its own), then queues it. */
+/* The time of the latest event this thread published, while the thread
+ * has neither waited nor worked since: a goroutine's next step (a send or
+ * receive about to begin, a job taken up) happens at that time, to within
+ * the few instructions between, so it need not read the clock again. Reading
+ * it was the largest part of what an event cost. */
+static _Thread_local struct {
+    const pool_t *pool;
+    uint64_t real;
+    int64_t virt;
+} last_stamp;
+
+/* This thread may have waited: its next step reads the clock. */
+static void forget_stamp(void) { last_stamp.pool = NULL; }
+
+/* Stamps ev with the real and virtual time since the start (a core event
+ * brings its own), then queues it. */
 static void publish_at(pool_t *p, pevent_t *ev, uint64_t real, int64_t virt)
 {
     ev->real_ns = real - p->start_real;
-    ev->virt_ns = virt;
-    bus_publish(&p->bus, ev);
+    ev->virt_ns = virt - p->virt0;
+    bool waited = bus_publish(&p->bus, ev);
+    last_stamp.pool = waited ? NULL : p;
+    last_stamp.real = real;
+    last_stamp.virt = virt;
 }
 
 static void publish(pool_t *p, pevent_t *ev)
@@ -211,6 +241,17 @@ static void emit(pool_t *p, pevent_kind_t kind, uint16_t obj, int64_t job, int64
     publish(p, &ev);
 }
 
+/* emit() for a goroutine's step that follows its previous event with no
+ * wait or work between (see last_stamp). */
+static void emit_step(pool_t *p, pevent_kind_t kind, uint16_t obj, int64_t job, int64_t value, int64_t aux)
+{
+    pevent_t ev = { .kind = kind, .actor = self_actor(), .obj = obj, .job = job, .value = value, .aux = aux };
+    if (last_stamp.pool == p)
+        publish_at(p, &ev, last_stamp.real, last_stamp.virt);
+    else
+        publish(p, &ev);
+}
+
 static void emit_note(pool_t *p, pool_note_t note, int64_t aux)
 {
     emit(p, PE_NOTE, 0, 0, note, aux);
@@ -221,15 +262,15 @@ static uint16_t object_of(const pool_t *p, const char *name)
 {
     if (!name)
         return 0;
-    if (name == chan_name(p->jobs))
+    if (name == p->jobs_name)
         return EOBJ_JOBS;
-    if (name == chan_name(p->results))
+    if (name == p->results_name)
         return EOBJ_RESULTS;
-    if (name == wg_name(p->wg))
+    if (name == p->wg_name)
         return EOBJ_WG;
-    if (p->ctx && (name == ctx_name(p->ctx) || name == chan_name(ctx_done(p->ctx))))
+    if (name == p->ctx_name || name == p->done_name)
         return EOBJ_CTX;
-    if (p->ticker && name == chan_name(ticker_chan(p->ticker)))
+    if (name == p->ticker_name)
         return EOBJ_TICKER;
     int k;
     if (sscanf(name, "quit %d", &k) == 1 && k > 0 && k < MAX_WORKERS_EVER)
@@ -336,6 +377,8 @@ static void on_core_event(void *ud, const event_t *ce)
         return; /* timers and halts: the engine reports their effects */
     }
     publish_at(p, &ev, ce->real_ns, ce->virt_ns);
+    if (ce->kind == EV_BLOCK)
+        forget_stamp(); /* it parks next (event.h: EV_BLOCK comes before any park) */
 }
 
 /* ---- the gate: pause and single step ---- */
@@ -346,6 +389,7 @@ static void gate(pool_t *p)
 {
     if (!atomic_load_explicit(&p->gate_closed, memory_order_acquire))
         return;
+    forget_stamp();
     sys_check(pthread_mutex_lock(&p->gate_lock));
     while (atomic_load(&p->gate_closed) && p->step_tokens == 0 && !rt_halted(p->rt))
         sys_check(pthread_cond_wait(&p->gate_cond, &p->gate_lock));
@@ -398,10 +442,10 @@ void pool_pause_at(pool_t *p, int64_t when)
         p->pause_timer = vtimer_new(p->rt, "pause", pause_now, p);
         vtimer_set_passive(p->pause_timer);
     }
-    vtimer_reset_at(p->pause_timer, when);
+    vtimer_reset_at(p->pause_timer, when > INT64_MAX - p->virt0 ? INT64_MAX : when + p->virt0);
 }
 
-int64_t pool_now(pool_t *p) { return vclock_now(rt_clock(p->rt)); }
+int64_t pool_now(pool_t *p) { return vclock_now(rt_clock(p->rt)) - p->virt0; }
 
 /* One step: one goroutine may pass the gate, and the clock runs until the
  * collector sees the next event of the run, then stops again. */
@@ -410,7 +454,7 @@ void pool_step(pool_t *p)
     sys_check(pthread_mutex_lock(&p->gate_lock));
     if (atomic_load(&p->gate_closed)) {
         p->step_tokens = 1;
-        atomic_store(&p->step_from, atomic_load(&p->bus.head));
+        atomic_store(&p->step_from, bus_next_seq(&p->bus));
         atomic_store(&p->stepping, true);
         vclock_resume(rt_clock(p->rt));
         sys_check(pthread_cond_broadcast(&p->gate_cond));
@@ -452,7 +496,9 @@ static void emit_plan(pool_t *p, pevent_kind_t kind)
     int64_t n = p->jobs_planned;
     int w = p->launched ? p->running_workers : p->workers_wanted;
     sys_check(pthread_mutex_unlock(&p->plan_lock));
-    emit(p, kind, 0, n, w, job_ideal_makespan(&p->cfg, n, w));
+    pevent_t ev = { .kind = kind, .actor = self_actor(), .job = n, .value = w,
+                    .aux = job_ideal_makespan(&p->cfg, n, w), .ok = p->cfg.kind == JOB_LINES };
+    publish(p, &ev);
 }
 
 /* The producer's next job, or 0 when all planned jobs are sent. */
@@ -475,21 +521,29 @@ static job_t make_job(const pool_t *p, int64_t id)
 
 static bool has_ctx(const pool_t *p) { return p->ctx != NULL; }
 
-/* A Go time.Timer: a channel that receives once, d from now. */
-typedef struct {
-    chan_t *c;
-    vtimer_t *t;
-} after_t;
-
 static void after_fire(void *arg) { chan_try_send(arg, NULL); }
 
-static void after_start(pool_t *p, after_t *a, int64_t d)
+/* timer.Reset(d), making the timer the first time: one per worker, not one
+ * per job, since making and freeing a channel and a timer for every job was
+ * most of the work woken workers do while virtual time waits for them. */
+static void after_arm(pool_t *p, after_t *a, int64_t d)
 {
-    a->c = chan_new(p->rt, "time.After", 0, 1);
-    a->t = vtimer_after_func(p->rt, "time.After", d, after_fire, a->c);
+    if (!a->c) {
+        a->c = chan_new(p->rt, "time.After", 0, 1);
+        a->t = vtimer_new(p->rt, "time.After", after_fire, a->c);
+    }
+    vtimer_reset(a->t, d);
 }
 
-static void after_stop(after_t *a)
+/* timer.Stop(), and drain what it may have sent meanwhile, so the next arm
+ * starts empty. */
+static void after_disarm(after_t *a)
+{
+    vtimer_stop(a->t);
+    chan_try_recv(a->c, NULL, NULL);
+}
+
+static void after_free(after_t *a)
 {
     vtimer_free(a->t);
     chan_free(a->c);
@@ -498,18 +552,17 @@ static void after_stop(after_t *a)
 enum { JOB_DONE, JOB_CANCELLED, JOB_HALTED };
 
 /* Sleep jobs wait on the virtual clock; with a context they give up on cancel. */
-static int run_sleep(pool_t *p, const job_t *j)
+static int run_sleep(pool_t *p, worker_t *w, const job_t *j)
 {
     if (j->duration <= 0)
         return JOB_DONE;
     if (!has_ctx(p))
         return vclock_sleep(p->rt, j->duration) == 0 ? JOB_DONE : JOB_HALTED;
-    after_t a;
-    after_start(p, &a, j->duration);
-    chan_case_t cases[] = { { .ch = a.c, .dir = CHAN_RECV }, { .ch = ctx_done(p->ctx), .dir = CHAN_RECV } };
+    after_arm(p, &w->timer, j->duration);
+    chan_case_t cases[] = { { .ch = w->timer.c, .dir = CHAN_RECV }, { .ch = ctx_done(p->ctx), .dir = CHAN_RECV } };
     int chosen = -1;
     int rc = chan_select(cases, 2, false, &chosen);
-    after_stop(&a);
+    after_disarm(&w->timer);
     return rc ? JOB_HALTED : chosen == 0 ? JOB_DONE : JOB_CANCELLED;
 }
 
@@ -540,12 +593,12 @@ static int run_spin(pool_t *p, const job_t *j)
     return JOB_DONE;
 }
 
-static int process(pool_t *p, const job_t *j, result_t *r)
+static int process(pool_t *p, worker_t *w, const job_t *j, result_t *r)
 {
     int outcome = JOB_DONE;
     r->value = j->id * 2;
     switch (p->cfg.kind) {
-    case JOB_SLEEP: outcome = run_sleep(p, j); break;
+    case JOB_SLEEP: outcome = run_sleep(p, w, j); break;
     case JOB_SPIN: outcome = run_spin(p, j); break;
     case JOB_LINES: {
         const char *path = p->files[(size_t)(j->id - 1) % p->n_files];
@@ -564,7 +617,7 @@ static int process(pool_t *p, const job_t *j, result_t *r)
 /* Waits for the rate limiter's tick; false if the worker should stop. */
 static bool wait_tick(pool_t *p, worker_t *w)
 {
-    emit(p, PE_TICK_WAIT, EOBJ_TICKER, 0, 0, 0);
+    emit_step(p, PE_TICK_WAIT, EOBJ_TICKER, 0, 0, 0);
     chan_case_t cases[] = {
         { .ch = ticker_chan(p->ticker), .dir = CHAN_RECV },
         { .ch = has_ctx(p) ? ctx_done(p->ctx) : NULL, .dir = CHAN_RECV },
@@ -578,7 +631,7 @@ static bool wait_tick(pool_t *p, worker_t *w)
 static bool next_job(pool_t *p, worker_t *w, job_t *j)
 {
     bool ok = false;
-    emit(p, PE_RECV_BEGIN, EOBJ_JOBS, 0, 0, 0);
+    emit_step(p, PE_RECV_BEGIN, EOBJ_JOBS, 0, 0, 0);
     if (p->cfg.worker_form == WORKER_RANGE)
         return chan_recv(p->jobs, j, &ok) == 0 && ok;
     chan_case_t cases[] = {
@@ -593,7 +646,7 @@ static bool next_job(pool_t *p, worker_t *w, job_t *j)
 /* results <- r, giving up on cancel when there is a context. */
 static bool send_result(pool_t *p, const result_t *r)
 {
-    emit(p, PE_SEND_BEGIN, EOBJ_RESULTS, r->job, r->value, 0);
+    emit_step(p, PE_SEND_BEGIN, EOBJ_RESULTS, r->job, r->value, 0);
     if (!has_ctx(p))
         return chan_send(p->results, r) == 0;
     chan_case_t cases[] = {
@@ -616,15 +669,17 @@ static void worker_main(void *arg)
         if (!next_job(p, w, &j))
             break;
         gate(p);
-        emit(p, PE_JOB_START, 0, j.id, 0, j.duration);
+        emit_step(p, PE_JOB_START, 0, j.id, 0, j.duration);
         result_t r = { .job = j.id, .worker = w->index };
-        int outcome = process(p, &j, &r);
+        int outcome = process(p, w, &j, &r);
         if (outcome != JOB_DONE) {
             if (outcome == JOB_CANCELLED)
                 emit(p, PE_JOB_CANCEL, 0, j.id, 0, 0);
             break;
         }
-        emit(p, r.err ? PE_JOB_FAIL : PE_JOB_FINISH, 0, j.id, r.value, r.err);
+        pevent_t end = { .kind = r.err ? PE_JOB_FAIL : PE_JOB_FINISH, .actor = self_actor(), .job = j.id,
+                         .value = r.value, .err = r.err };
+        publish(p, &end);
         gate(p);
         if (!send_result(p, &r)) {
             if (!rt_halted(p->rt))
@@ -644,7 +699,7 @@ static void produce(pool_t *p)
     while ((id = take_job_id(p)) != 0) {
         gate(p);
         job_t j = make_job(p, id);
-        emit(p, PE_SEND_BEGIN, EOBJ_JOBS, j.id, 0, j.duration);
+        emit_step(p, PE_SEND_BEGIN, EOBJ_JOBS, j.id, 0, j.duration);
         if (has_ctx(p)) {
             chan_case_t cases[] = { { .ch = p->jobs, .dir = CHAN_SEND, .elem = &j },
                                     { .ch = ctx_done(p->ctx), .dir = CHAN_RECV } };
@@ -722,7 +777,7 @@ static int collect_count(pool_t *p)
             return 0;
         gate(p);
         result_t r;
-        emit(p, PE_RECV_BEGIN, EOBJ_RESULTS, 0, 0, 0);
+        emit_step(p, PE_RECV_BEGIN, EOBJ_RESULTS, 0, 0, 0);
         if (!has_ctx(p)) {
             if (chan_recv(p->results, &r, NULL) != 0)
                 return -1;
@@ -743,7 +798,7 @@ static void collect_range(pool_t *p)
         gate(p);
         result_t r;
         bool ok = false;
-        emit(p, PE_RECV_BEGIN, EOBJ_RESULTS, 0, 0, 0);
+        emit_step(p, PE_RECV_BEGIN, EOBJ_RESULTS, 0, 0, 0);
         if (chan_recv(p->results, &r, &ok) != 0 || !ok)
             return;
     }
@@ -962,65 +1017,126 @@ static void *supervise(void *arg)
     for (int i = 0; i < n; i++)
         rt_join(p->workers[i]->g);
     atomic_store(&p->outcome, outcome);
-    pevent_t end = { .kind = PE_RUN_END, .err = outcome };
+    sys_check(pthread_mutex_lock(&p->plan_lock));
+    int64_t planned = p->jobs_planned;
+    sys_check(pthread_mutex_unlock(&p->plan_lock));
+    pevent_t end = { .kind = PE_RUN_END, .err = outcome, .aux = job_serial_time(&p->cfg, planned) };
     publish(p, &end);
     return NULL;
 }
 
-/* Keeps the last cfg.history events; older ones fold into the base model.
- * Returns true the first time an event had to go. */
+/* Room for one more kept event without dropping one: the ring grows by
+ * doubling (a short run with a huge bound costs what it keeps). It grows
+ * only before it first wraps, so the events stay in place. When memory runs
+ * out the bound becomes what is already there: older events are dropped
+ * (and counted), the run goes on. */
+static bool history_room(pool_t *p)
+{
+    if (p->hist_len < p->hist_size)
+        return true;
+    if (p->hist_size >= p->hist_cap)
+        return false;
+    size_t size = p->hist_size ? p->hist_size * 2 : 1024;
+    if (size > p->hist_cap)
+        size = p->hist_cap;
+    pevent_t *grown = realloc(p->history, size * sizeof *grown);
+    if (!grown) {
+        p->hist_cap = p->hist_size;
+        return p->hist_len < p->hist_size;
+    }
+    p->history = grown;
+    p->hist_size = size;
+    return true;
+}
+
+/* Slot i of the history ring (i < hist_size), without a division. */
+static size_t history_slot(const pool_t *p, size_t i)
+{
+    size_t s = p->hist_head + i;
+    return s >= p->hist_size ? s - p->hist_size : s;
+}
+
+/* Keeps the last hist_cap events; older ones fold into the base model.
+ * Returns true when ev pushed an event out. */
 static bool remember(pool_t *p, const pevent_t *ev)
 {
-    size_t cap = p->cfg.history;
-    if (cap == 0)
+    if (p->cfg.history == 0)
+        return false; /* none kept, none trimmed */
+    if (history_room(p)) {
+        p->history[history_slot(p, p->hist_len++)] = *ev;
         return false;
-    if (p->hist_len == cap) {
-        model_apply(&p->base, &p->history[p->hist_head]);
-        p->history[p->hist_head] = *ev;
-        p->hist_head = (p->hist_head + 1) % cap;
-        bool first = !p->trim_noted;
-        p->trim_noted = true;
-        return first;
     }
-    p->history[(p->hist_head + p->hist_len++) % cap] = *ev;
-    return false;
+    p->trimmed++;
+    if (p->hist_size == 0) { /* not even one slot could be had */
+        model_apply(&p->base, ev);
+        return true;
+    }
+    model_apply(&p->base, &p->history[p->hist_head]);
+    p->history[p->hist_head] = *ev;
+    p->hist_head = history_slot(p, 1);
+    return true;
+}
+
+/* How many of the next n kept events will push one out. */
+static uint64_t trims_ahead(const pool_t *p, size_t n)
+{
+    if (p->cfg.history == 0)
+        return 0;
+    size_t room = p->hist_cap - p->hist_len;
+    return n > room ? n - room : 0;
+}
+
+static void deliver_locked(pool_t *p, const pevent_t *ev);
+
+/* A PE_HISTORY_TRIMMED after (or, for the run's end, before) ev, saying
+ * `dropped`: the count once this note itself is kept. */
+static void note_trimmed(pool_t *p, const pevent_t *ev, uint64_t dropped)
+{
+    pevent_t note = *ev;
+    note.kind = PE_HISTORY_TRIMMED;
+    note.actor = note.obj = 0;
+    note.job = note.aux = 0;
+    note.err = 0;
+    note.value = (int64_t)dropped;
+    deliver_locked(p, &note);
 }
 
 /* Folds one event into the model and the history, then shows it to the
- * sink; the first trim of the history is itself an event, so a view can
- * say that what it replays is not the whole run. p->lock held (a batch at a
- * time: a lock per event would cost as much as the fold). */
+ * sink. A trimmed history is itself news, so a view can say that what it
+ * replays is not the whole run: the first trim is noted as it happens, and
+ * the exact count just before the run's end (counting the note and the end,
+ * which push events out too). p->lock held (a batch at a time: a lock per
+ * event would cost as much as the fold). */
 static void deliver_locked(pool_t *p, const pevent_t *ev)
 {
+    if (ev->kind == PE_RUN_END && (p->trimmed > 0 || trims_ahead(p, 1) > 0))
+        note_trimmed(p, ev, p->trimmed + trims_ahead(p, 2));
     model_apply(&p->model, ev);
     bool trimmed = remember(p, ev);
     step_seen(p, ev);
     if (p->sink)
         p->sink(p->sink_ud, ev, &p->model);
-    if (trimmed) {
-        pevent_t note = *ev;
-        note.kind = PE_HISTORY_TRIMMED;
-        note.actor = note.obj = 0;
-        note.value = (int64_t)p->cfg.history;
-        deliver_locked(p, &note);
+    if (trimmed && !p->trim_noted) {
+        p->trim_noted = true;
+        note_trimmed(p, ev, p->trimmed + trims_ahead(p, 1));
     }
 }
 
 static void *collect(void *arg)
 {
     pool_t *p = arg;
-    pevent_t *batch = xmalloc(DRAIN_BATCH * sizeof *batch);
     bool ended = false;
     while (!ended) {
-        size_t n = bus_drain(&p->bus, batch, DRAIN_BATCH, 200);
+        size_t n = bus_take(&p->bus, DRAIN_BATCH, 200);
         sys_check(pthread_mutex_lock(&p->lock));
         for (size_t i = 0; i < n && !ended; i++) {
-            deliver_locked(p, &batch[i]);
-            ended = batch[i].kind == PE_RUN_END;
+            const pevent_t *ev = bus_taken(&p->bus, i);
+            deliver_locked(p, ev);
+            ended = ev->kind == PE_RUN_END;
         }
         sys_check(pthread_mutex_unlock(&p->lock));
+        bus_release(&p->bus, n);
     }
-    free(batch);
     atomic_store(&p->finished, true);
     return NULL;
 }
@@ -1052,12 +1168,12 @@ pool_t *pool_new(const pool_config_t *cfg, char *err, size_t errlen)
     sys_check(pthread_cond_init(&p->gate_cond, NULL));
     model_init(&p->model);
     model_init(&p->base);
-    if (p->cfg.history)
-        p->history = xmalloc(p->cfg.history * sizeof *p->history);
+    p->hist_cap = p->cfg.history;
     bus_init(&p->bus, BUS_SIZE);
     p->rt = rt_new("pool");
     rt_observe(p->rt, on_core_event, p);
     vclock_pause(rt_clock(p->rt)); /* main_main starts it */
+    p->virt0 = vclock_now(rt_clock(p->rt));
     vclock_set_speed(rt_clock(p->rt), p->cfg.speed);
     return p;
 }
@@ -1097,14 +1213,22 @@ int pool_start(pool_t *p)
     }
     if (p->cfg.rate > 0)
         p->ticker = ticker_new(p->rt, "ticker", p->cfg.rate);
-    emit(p, PE_RUN_START, 0, p->jobs_planned, p->cfg.workers,
-         job_ideal_makespan(&p->cfg, p->jobs_planned, p->cfg.workers));
+    p->jobs_name = chan_name(p->jobs);
+    p->results_name = chan_name(p->results);
+    p->wg_name = wg_name(p->wg);
+    if (p->ctx) {
+        p->ctx_name = ctx_name(p->ctx);
+        p->done_name = chan_name(ctx_done(p->ctx));
+    }
+    if (p->ticker)
+        p->ticker_name = chan_name(ticker_chan(p->ticker));
+    emit_plan(p, PE_RUN_START);
     emit(p, PE_SPEED, 0, 0, (int64_t)(p->cfg.speed * 1000 + 0.5), 0);
     declare(p, EOBJ_JOBS, OR_JOBS, p->cfg.jobs_cap, 0);
     declare(p, EOBJ_RESULTS, OR_RESULTS, p->cfg.results_cap, 0);
     declare(p, EOBJ_WG, OR_WG, 0, 0);
     if (p->ctx)
-        declare(p, EOBJ_CTX, OR_CTX, 0, ctx_deadline(p->ctx) == INT64_MAX ? 0 : ctx_deadline(p->ctx));
+        declare(p, EOBJ_CTX, OR_CTX, 0, ctx_deadline(p->ctx) == INT64_MAX ? 0 : ctx_deadline(p->ctx) - p->virt0);
     if (p->ticker)
         declare(p, EOBJ_TICKER, OR_TICKER, p->cfg.rate, 0);
     int rc = rt_go(p->rt, &p->main_g, "main", main_main, p);
@@ -1145,7 +1269,7 @@ size_t pool_history_len(const pool_t *p) { return p->hist_len; }
 
 const pevent_t *pool_history_at(const pool_t *p, size_t i)
 {
-    return i < p->hist_len ? &p->history[(p->hist_head + i) % p->cfg.history] : NULL;
+    return i < p->hist_len ? &p->history[history_slot(p, i)] : NULL;
 }
 
 const model_t *pool_history_base(const pool_t *p) { return &p->base; }
@@ -1181,6 +1305,7 @@ void pool_free(pool_t *p)
     ctx_free(p->background);
     for (int i = 0; i < p->n_workers; i++) {
         chan_free(p->workers[i]->quit);
+        after_free(&p->workers[i]->timer);
         free(p->workers[i]);
     }
     free(p->workers);

@@ -64,7 +64,13 @@ static int64_t add_sat(int64_t a, int64_t b)
 
 /* ---- fifos: rings that grow on demand up to their channel's capacity ---- */
 
-static size_t fifo_slot(const model_fifo_t *f, size_t i) { return (f->head + i) % f->size; }
+/* head < size and i < size: one subtraction wraps it, where a division
+ * would cost more than the rest of a fold (this runs for every event). */
+static size_t fifo_slot(const model_fifo_t *f, size_t i)
+{
+    size_t s = f->head + i;
+    return s >= f->size ? s - f->size : s;
+}
 
 int64_t model_fifo_at(const model_fifo_t *f, size_t i) { return f && i < f->len ? f->items[fifo_slot(f, i)] : 0; }
 
@@ -109,7 +115,7 @@ static void fifo_take(model_fifo_t *f, int64_t v)
     if (i == f->len)
         return;
     if (i == 0) {
-        f->head = (f->head + 1) % f->size;
+        f->head = fifo_slot(f, 1);
     } else {
         for (; i + 1 < f->len; i++)
             f->items[fifo_slot(f, i)] = f->items[fifo_slot(f, i + 1)];
@@ -286,19 +292,22 @@ static void block(model_t *m, model_actor_t *a, const pevent_t *ev)
 
 /* ---- a worker's job ---- */
 
-/* Adds the running job's time, up to t, to the worker's busy time. */
-static void stop_running(model_actor_t *a, int64_t t)
+static int64_t real_of(const pevent_t *ev) { return ev->real_ns > INT64_MAX ? INT64_MAX : (int64_t)ev->real_ns; }
+
+/* Adds the running job's time, up to ev, to the worker's busy time. */
+static void stop_running(model_actor_t *a, const pevent_t *ev)
 {
     if (!a->running)
         return;
-    a->busy_ns = add_sat(a->busy_ns, elapsed(a->job_start, t));
+    a->busy_ns = add_sat(a->busy_ns, elapsed(a->job_start, ev->virt_ns));
+    a->busy_real_ns = add_sat(a->busy_real_ns, elapsed(a->job_start_real, real_of(ev)));
     a->running = false;
 }
 
 /* The worker no longer holds a job: its result went out, or it was cancelled. */
-static void release_job(model_actor_t *a, int64_t t)
+static void release_job(model_actor_t *a, const pevent_t *ev)
 {
-    stop_running(a, t);
+    stop_running(a, ev);
     a->job = 0;
     a->progress = 0;
     set_state(a, WS_STARTING);
@@ -310,9 +319,10 @@ static void job_start(model_t *m, model_actor_t *a, const pevent_t *ev)
         m->first_job_start = ev->virt_ns;
     if (!a)
         return;
-    stop_running(a, ev->virt_ns);
+    stop_running(a, ev);
     a->job = ev->job;
     a->job_start = ev->virt_ns;
+    a->job_start_real = real_of(ev);
     a->job_duration = ev->aux;
     a->progress = 0;
     a->running = true;
@@ -323,7 +333,7 @@ static void job_end(model_actor_t *a, const pevent_t *ev, bool failed)
 {
     if (!a)
         return;
-    stop_running(a, ev->virt_ns);
+    stop_running(a, ev);
     a->jobs_done++;
     if (failed)
         a->jobs_failed++;
@@ -334,7 +344,7 @@ static void job_cancel(model_t *m, model_actor_t *a, const pevent_t *ev)
 {
     m->jobs_cancelled++;
     if (a)
-        release_job(a, ev->virt_ns);
+        release_job(a, ev);
 }
 
 /* ---- values moving through channels ---- */
@@ -356,6 +366,7 @@ static void collect(model_t *m, const pevent_t *ev)
     else
         m->jobs_completed++;
     m->last_result_at = ev->virt_ns;
+    m->last_result_real = real_of(ev);
     remember_result(m, ev);
 }
 
@@ -370,7 +381,7 @@ static void on_send(model_t *m, model_actor_t *a, const pevent_t *ev)
     if (is_role(o, OR_JOBS))
         m->jobs_sent++;
     else if (a)
-        release_job(a, ev->virt_ns);
+        release_job(a, ev);
 }
 
 static void on_recv(model_t *m, model_actor_t *a, const pevent_t *ev)
@@ -411,6 +422,7 @@ static void plan(model_t *m, const pevent_t *ev)
      * stays (views say there are no workers). */
     if (m->workers_planned > 0)
         m->ideal_makespan = ev->aux;
+    m->real_time = ev->ok != 0;
 }
 
 static void note(model_t *m, const pevent_t *ev)
@@ -424,6 +436,7 @@ static void note(model_t *m, const pevent_t *ev)
 static void run_end(model_t *m, const pevent_t *ev)
 {
     m->ended = true;
+    m->serial_time = ev->aux > 0 ? ev->aux : 0;
     if (ev->err >= OUTCOME_OK && ev->err <= OUTCOME_ABORTED)
         m->outcome = (pool_outcome_t)ev->err;
     settle(m);
@@ -433,7 +446,12 @@ static void run_end(model_t *m, const pevent_t *ev)
 static bool apply_run(model_t *m, const pevent_t *ev)
 {
     switch ((pevent_kind_t)ev->kind) {
-    case PE_RUN_START: m->started = true; m->run_start_at = ev->virt_ns; plan(m, ev); break;
+    case PE_RUN_START:
+        m->started = true;
+        m->run_start_at = ev->virt_ns;
+        m->run_start_real = real_of(ev);
+        plan(m, ev);
+        break;
     case PE_PLAN: plan(m, ev); break;
     case PE_ACTOR: declare_actor(m, ev); break;
     case PE_OBJECT: declare_object(m, ev); break;
@@ -576,20 +594,38 @@ int64_t model_makespan(const model_t *m)
 
 double model_throughput(const model_t *m)
 {
-    int64_t span = model_makespan(m);
+    int64_t span = m->real_time ? model_real_makespan(m) : model_makespan(m);
     return span > 0 ? (double)m->results_collected / ((double)span / 1e9) : 0;
 }
 
+int64_t model_real_makespan(const model_t *m)
+{
+    int64_t now = m->real_now > INT64_MAX ? INT64_MAX : (int64_t)m->real_now;
+    return elapsed(m->run_start_real, m->results_collected > 0 ? m->last_result_real : now);
+}
+
+/* Busy time over the run's time so far: while it runs, from its start to
+ * now; once over, its makespan. A worker that joined late or left early is
+ * measured against the same span as the others: this is its share of the
+ * pool's work, not of its own life. Real time for real work. */
 double model_utilization(const model_t *m, int actor)
 {
     const model_actor_t *a = actor_c(m, actor);
     if (!a)
         return 0;
-    int64_t end = a->exited ? a->exited_at : model_end(m);
-    int64_t span = elapsed(a->started_at, end);
+    int64_t span, busy;
+    if (m->real_time) {
+        int64_t now = m->real_now > INT64_MAX ? INT64_MAX : (int64_t)m->real_now;
+        span = m->ended ? model_real_makespan(m) : elapsed(m->run_start_real, now);
+        busy = a->running ? add_sat(a->busy_real_ns, elapsed(a->job_start_real, now)) : a->busy_real_ns;
+    } else {
+        /* A dead run's shares stop at its death, as its clock does. */
+        int64_t end = model_end(m);
+        span = m->ended && !m->died ? model_makespan(m) : elapsed(m->run_start_at, end);
+        busy = a->running ? add_sat(a->busy_ns, elapsed(a->job_start, end)) : a->busy_ns;
+    }
     if (span == 0)
         return 0;
-    int64_t busy = a->running ? add_sat(a->busy_ns, elapsed(a->job_start, end)) : a->busy_ns;
     double u = (double)busy / (double)span;
     return u < 0 ? 0 : u > 1 ? 1 : u;
 }

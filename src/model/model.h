@@ -57,6 +57,7 @@ typedef struct {
     int64_t jobs_done;
     int64_t jobs_failed;
     int64_t busy_ns;       /* virtual time spent working on jobs */
+    int64_t job_start_real, busy_real_ns; /* the same in real ns (for real work) */
     int64_t started_at, exited_at;
     /* What this actor's current block added to an object's blocked counts,
      * so its end takes away exactly that and the counts never drift. */
@@ -97,8 +98,15 @@ typedef struct {
 
     int64_t jobs_planned;       /* N, including jobs added live */
     int workers_planned;
-    int64_t ideal_makespan;     /* virtual ns; kept as it was while no worker is left */
+    int64_t ideal_makespan;     /* virtual ns: every planned job on the planned
+                                   workers; kept as it was while no worker is left */
+    int64_t serial_time;        /* virtual ns: every planned job on one worker
+                                   (their durations summed); known at the end */
     int64_t run_start_at;       /* virtual ns of PE_RUN_START: makespans count from here */
+    int64_t run_start_real;     /* real ns of PE_RUN_START */
+    bool real_time;             /* the jobs do real work (lines) that the virtual
+                                   clock does not time: figures are in real time,
+                                   and there is no ideal */
 
     model_actor_t actors[MODEL_MAX_ACTORS];     /* by actor id */
     int n_actors;                               /* highest id + 1 */
@@ -133,6 +141,7 @@ typedef struct {
 
     int64_t first_job_start;    /* virtual ns, -1 until a job starts */
     int64_t last_result_at;     /* virtual ns of the latest collected result */
+    int64_t last_result_real;   /* real ns of the same */
     uint64_t history_trimmed;
     int last_note;              /* pool_note_t of the latest PE_NOTE, -1 none */
     int64_t last_note_aux;
@@ -160,8 +169,12 @@ int64_t model_fifo_at(const model_fifo_t *f, size_t i);
 /* Virtual ns from the start (0) to the last collected result, or to now
  * while none has been collected. */
 int64_t model_makespan(const model_t *m);
-double model_throughput(const model_t *m);       /* results per virtual second */
-double model_utilization(const model_t *m, int actor); /* busy share of a worker, 0..1 */
+/* The same in real ns, for runs of real work (real_time). */
+int64_t model_real_makespan(const model_t *m);
+/* Results per virtual second (per real second when real_time). */
+double model_throughput(const model_t *m);
+/* A worker's busy time over the run's (its makespan once over), 0..1. */
+double model_utilization(const model_t *m, int actor);
 int64_t model_jobs_queued(const model_t *m);      /* in the jobs channel now */
 int64_t model_jobs_never_sent(const model_t *m);
 const model_result_t *model_recent(const model_t *m, size_t i); /* i = 0: newest */

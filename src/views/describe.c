@@ -35,3 +35,12 @@ const char *view_job_error(int32_t err, char *buf, size_t len)
 }
 
 double view_seconds(int64_t ns) { return (double)ns / 1e9; }
+
+const char *view_real_span(int64_t ns, char *buf, size_t len)
+{
+    if (ns >= 1000000000)
+        snprintf(buf, len, "%.2fs", view_seconds(ns));
+    else
+        snprintf(buf, len, "%.2fms", (double)ns / 1e6);
+    return buf;
+}

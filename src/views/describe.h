@@ -20,5 +20,8 @@ const char *view_object_name(const model_t *m, int id);
 const char *view_job_error(int32_t err, char *buf, size_t len);
 /* Virtual ns as seconds. */
 double view_seconds(int64_t ns);
+/* A span of real time, short or long, readably: "1.25s", "0.61ms". Writes
+ * into buf and returns it. */
+const char *view_real_span(int64_t ns, char *buf, size_t len);
 
 #endif

@@ -42,10 +42,14 @@ void jsonl_write_event(FILE *f, const pevent_t *ev, const model_t *m)
     put_name(f, "obj_name", view_object_name(m, ev->obj));
     fprintf(f, ",\"job\":%" PRId64 ",\"value\":%" PRId64 ",\"aux\":%" PRId64 ",\"wait\":", ev->job, ev->value,
             ev->aux);
-    if (ev->wait > PW_NONE && ev->wait < PW_COUNT)
+    /* always a string: "" for none, the number as text if unknown */
+    if (ev->wait < PW_COUNT) {
         json_put_string(f, pool_wait_name((pool_wait_t)ev->wait));
-    else
-        fprintf(f, "%u", (unsigned)ev->wait);
+    } else {
+        char number[8];
+        snprintf(number, sizeof number, "%u", (unsigned)ev->wait);
+        json_put_string(f, number);
+    }
     fprintf(f, ",\"ok\":%d,\"err\":%" PRId32 "}\n", (int)ev->ok, ev->err);
 }
 
@@ -260,12 +264,17 @@ static int integer(lex_t *lx, const char *key, const value_t *v, int64_t lo, uin
     return 0;
 }
 
+/* A wait's name, or the decimal text the writer gives an unknown one. */
 static int wait_parse(const char *name)
 {
     for (int w = 0; w < PW_COUNT; w++)
         if (strcmp(pool_wait_name((pool_wait_t)w), name) == 0)
             return w;
-    return -1;
+    char *end;
+    errno = 0;
+    long n = strtol(name, &end, 10);
+    bool decimal = name[0] >= '0' && name[0] <= '9' && !*end && !errno;
+    return decimal && n <= UINT8_MAX ? (int)n : -1;
 }
 
 /* A name from its table, or its number. */

@@ -6,8 +6,8 @@
  *
  * A line: {"seq":7,"t":1000000000,"real":1834,"kind":"job_start","actor":4,
  * "actor_name":"worker 1","obj":0,"job":1,"value":0,"aux":1000000000,
- * "wait":0,"ok":0,"err":0}. "kind" (and "wait", when non-zero) are names
- * (pevent_kind_name, pool_wait_name); the reader also takes their numbers,
+ * "wait":"","ok":0,"err":0}. "kind" and "wait" are names (pevent_kind_name,
+ * pool_wait_name; "" for no wait); the reader also takes their numbers,
  * ignores fields it does not know, and defaults missing ones to 0 except
  * "kind", which is required. */
 #ifndef POOLVIZ_VIEWS_JSONL_H

@@ -55,23 +55,40 @@ static text_level_t say(text_level_t level, char *b, size_t n, const char *fmt, 
     return level;
 }
 
+/* "job" or "jobs" for a count of n. */
+static const char *jobs_word(int64_t n) { return n == 1 ? "job" : "jobs"; }
+
 static text_level_t plan_words(char *b, size_t n, const pevent_t *ev, const char *title)
 {
-    return say(TEXT_STEP, b, n, "%s: %" PRId64 " jobs, %" PRId64 " workers (ideal makespan %.2fs)", title, ev->job,
-               ev->value, view_seconds(ev->aux));
+    char ideal[40];
+    if (ev->ok)
+        snprintf(ideal, sizeof ideal, "real work: no ideal");
+    else
+        snprintf(ideal, sizeof ideal, "ideal makespan %.2fs", view_seconds(ev->aux));
+    return say(TEXT_STEP, b, n, "%s: %" PRId64 " %s, %" PRId64 " %s (%s)", title, ev->job, jobs_word(ev->job),
+               ev->value, ev->value == 1 ? "worker" : "workers", ideal);
 }
 
-static text_level_t job_words(char *b, size_t n, const pevent_t *ev, const model_t *m)
+/* path: the file of a lines job, or NULL. */
+static text_level_t job_words(char *b, size_t n, const pevent_t *ev, const model_t *m, const char *path)
 {
     const char *w = who(m, ev->actor);
-    char err[128];
+    char err[128], file[128] = "";
+    if (path) {
+        const char *slash = strrchr(path, '/');
+        const char *base = slash ? slash + 1 : path;
+        if (ev->kind == PE_JOB_FINISH)
+            snprintf(file, sizeof file, " (%s: %" PRId64 " %s)", base, ev->value, ev->value == 1 ? "line" : "lines");
+        else
+            snprintf(file, sizeof file, " (%s)", base);
+    }
     switch (ev->kind) {
-    case PE_JOB_START: return say(TEXT_STEP, b, n, "%s started job %" PRId64, w, ev->job);
-    case PE_JOB_FINISH: return say(TEXT_STEP, b, n, "%s finished job %" PRId64, w, ev->job);
+    case PE_JOB_START: return say(TEXT_STEP, b, n, "%s started job %" PRId64 "%s", w, ev->job, file);
+    case PE_JOB_FINISH: return say(TEXT_STEP, b, n, "%s finished job %" PRId64 "%s", w, ev->job, file);
     case PE_JOB_FAIL:
-        return say(TEXT_STEP, b, n, "%s failed job %" PRId64 ": processing job %" PRId64 ": %s", w, ev->job,
-                   ev->job, view_job_error((int32_t)ev->aux, err, sizeof err));
-    default: return say(TEXT_STEP, b, n, "%s abandoned job %" PRId64 ": %s", w, ev->job, ctx_reason(m));
+        return say(TEXT_STEP, b, n, "%s failed job %" PRId64 "%s: processing job %" PRId64 ": %s", w, ev->job, file,
+                   ev->job, view_job_error(ev->err, err, sizeof err));
+    default: return say(TEXT_STEP, b, n, "%s abandoned job %" PRId64 "%s: %s", w, ev->job, file, ctx_reason(m));
     }
 }
 
@@ -104,12 +121,12 @@ static text_level_t recv_words(char *b, size_t n, const pevent_t *ev, const mode
 static text_level_t note_words(char *b, size_t n, const pevent_t *ev)
 {
     if (ev->value == NOTE_GOROUTINES_LEFT)
-        return say(TEXT_STEP, b, n, "note: %s (%" PRId64 " goroutines)", pool_note_text(NOTE_GOROUTINES_LEFT),
-                   ev->aux);
+        return say(TEXT_STEP, b, n, "note: %s (%" PRId64 " %s)", pool_note_text(NOTE_GOROUTINES_LEFT), ev->aux,
+                   ev->aux == 1 ? "goroutine" : "goroutines");
     return say(TEXT_STEP, b, n, "note: %s", pool_note_text((pool_note_t)ev->value));
 }
 
-text_level_t text_format_event(char *b, size_t n, const pevent_t *ev, const model_t *m)
+static text_level_t format_event(char *b, size_t n, const pevent_t *ev, const model_t *m, const char *path)
 {
     if (n)
         b[0] = '\0';
@@ -127,7 +144,7 @@ text_level_t text_format_event(char *b, size_t n, const pevent_t *ev, const mode
     case PE_JOB_START:
     case PE_JOB_FINISH:
     case PE_JOB_FAIL:
-    case PE_JOB_CANCEL: return job_words(b, n, ev, m);
+    case PE_JOB_CANCEL: return job_words(b, n, ev, m, path);
     case PE_PANIC: return say(TEXT_STEP, b, n, "%s panicked", w);
     case PE_DEADLOCK: return say(TEXT_STEP, b, n, "deadlock: all goroutines are asleep");
     case PE_NOTE: return note_words(b, n, ev);
@@ -155,24 +172,33 @@ text_level_t text_format_event(char *b, size_t n, const pevent_t *ev, const mode
     }
 }
 
-text_level_t text_format_line(char *buf, size_t n, const pevent_t *ev, const model_t *m)
+text_level_t text_format_event(char *b, size_t n, const pevent_t *ev, const model_t *m)
+{
+    return format_event(b, n, ev, m, NULL);
+}
+
+text_level_t text_format_line_of_file(char *buf, size_t n, const pevent_t *ev, const model_t *m, const char *path)
 {
     char words[256];
-    text_level_t level = text_format_event(words, sizeof words, ev, m);
+    text_level_t level = format_event(words, sizeof words, ev, m, path);
     if (level == TEXT_NONE)
         return TEXT_NONE;
     snprintf(buf, n, "[%5.2fs] %s", view_seconds(ev->virt_ns), words);
     return level;
 }
 
+text_level_t text_format_line(char *buf, size_t n, const pevent_t *ev, const model_t *m)
+{
+    return text_format_line_of_file(buf, n, ev, m, NULL);
+}
+
 void text_view_event(text_view_t *v, const pevent_t *ev, const model_t *m)
 {
-    if (ev->kind == PE_JOB_START && ev->aux > 0)
-        v->work_ns += ev->aux;
     if (!v->events)
         return;
     char line[320];
-    if (text_format_line(line, sizeof line, ev, m) == TEXT_STEP)
+    const char *path = v->job_path && ev->job > 0 ? v->job_path(v->job_path_ud, ev->job) : NULL;
+    if (text_format_line_of_file(line, sizeof line, ev, m, path) == TEXT_STEP)
         fprintf(v->out, "%s\n", line);
 }
 static void workers_summary(const text_view_t *v, const model_t *m)
@@ -181,23 +207,37 @@ static void workers_summary(const text_view_t *v, const model_t *m)
         const model_actor_t *a = &m->actors[id];
         if (!a->known || a->role != ROLE_WORKER)
             continue;
-        fprintf(v->out, "%s: %" PRId64 " jobs (%" PRId64 " failed), utilization %.0f%%\n", a->name,
-                a->jobs_done, a->jobs_failed, 100 * model_utilization(m, id));
+        fprintf(v->out, "%s: %" PRId64 " %s (%" PRId64 " failed), utilization %.0f%%\n", a->name, a->jobs_done,
+                jobs_word(a->jobs_done), a->jobs_failed, 100 * model_utilization(m, id));
     }
 }
 
 void text_view_summary(const text_view_t *v, const model_t *m)
 {
     FILE *f = v->out;
-    fprintf(f, "makespan %.2fs (ideal %.2fs, serial %.2fs)\n", view_seconds(model_makespan(m)),
-            view_seconds(m->ideal_makespan), view_seconds(v->work_ns));
-    fprintf(f, "throughput %.2f results/s\n", model_throughput(m));
+    int64_t collected = m->jobs_completed + m->jobs_failed;
+    if (m->real_time) {
+        /* Real work takes real time, which no plan predicts. */
+        char span[32];
+        fprintf(f, "makespan %s real time (real work: no ideal)\n",
+                view_real_span(model_real_makespan(m), span, sizeof span));
+    } else {
+        /* The ideal (every planned job on the planned workers, no
+         * overhead) and the serial time (on one worker) are the plan's; a
+         * run cut short says so, as its makespan covers only what it did. */
+        fprintf(f, "makespan %.2fs (ideal %.2fs, serial %.2fs)\n", view_seconds(model_makespan(m)),
+                view_seconds(m->ideal_makespan), view_seconds(m->serial_time));
+        if (collected < m->jobs_planned)
+            fprintf(f, "cut short: %" PRId64 " of %" PRId64 " planned %s collected (ideal and serial are for the whole plan)\n",
+                    collected, m->jobs_planned, jobs_word(m->jobs_planned));
+    }
+    fprintf(f, "throughput %.2f results/s%s\n", model_throughput(m), m->real_time ? " (real time)" : "");
     workers_summary(v, m);
     fprintf(f, "errors: %" PRId64 "\n", m->jobs_failed);
     if (m->ctx_state == CTX_STATE_CANCELED || m->ctx_state == CTX_STATE_DEADLINE)
-        fprintf(f, "cancelled: %" PRId64 " jobs (%s)\n", m->jobs_cancelled, ctx_reason(m));
+        fprintf(f, "cancelled: %" PRId64 " %s (%s)\n", m->jobs_cancelled, jobs_word(m->jobs_cancelled), ctx_reason(m));
     else
-        fprintf(f, "cancelled: %" PRId64 " jobs\n", m->jobs_cancelled);
+        fprintf(f, "cancelled: %" PRId64 " %s\n", m->jobs_cancelled, jobs_word(m->jobs_cancelled));
     fprintf(f,
             "accounting: %" PRId64 " planned = %" PRId64 " completed + %" PRId64 " failed + %" PRId64
             " cancelled + %" PRId64 " lost + %" PRId64 " stuck + %" PRId64 " queued + %" PRId64 " never sent\n",

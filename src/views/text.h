@@ -1,7 +1,7 @@
 /* text.h - the text view of a headless run: one line per step that matters
  * ("[ 1.00s] worker 1 finished job 1"), as the run goes, and a summary at
- * the end (makespan against the ideal, throughput, each worker's share, and
- * where every planned job ended up).
+ * the end (makespan against the ideal and serial times of the plan,
+ * throughput, each worker's share, and where every planned job ended up).
  *
  * Its formatter is the only one: the live view's event log uses it too, so
  * `poolviz run` and `poolviz play` say every event in the same words. */
@@ -19,7 +19,9 @@
 typedef struct {
     FILE *out;
     bool events;     /* print the trace lines (false: the summary only) */
-    int64_t work_ns; /* virtual ns of all jobs started: the serial time */
+    /* The file a lines job counts (pool_job_path), or NULL; may be unset. */
+    const char *(*job_path)(const void *ud, int64_t job);
+    const void *job_path_ud;
 } text_view_t;
 
 /* How much an event matters to a reader. */
@@ -37,6 +39,9 @@ typedef enum {
 text_level_t text_format_event(char *buf, size_t n, const pevent_t *ev, const model_t *m);
 /* The same as a timed line: "[ 1.00s] worker 2 started job 5". */
 text_level_t text_format_line(char *buf, size_t n, const pevent_t *ev, const model_t *m);
+/* The same, naming the file a lines job counts (path; NULL for none):
+ * "[ 0.00s] worker 1 finished job 3 (haiku.txt: 3 lines)". */
+text_level_t text_format_line_of_file(char *buf, size_t n, const pevent_t *ev, const model_t *m, const char *path);
 
 void text_view_init(text_view_t *v, FILE *out, bool events);
 /* Feed every event in order with the model that folded it (a pool sink). */

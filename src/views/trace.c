@@ -155,7 +155,7 @@ static void job_event(trace_t *t, const pevent_t *ev, const model_t *m)
         break;
     case PE_JOB_FAIL:
         snprintf(args, sizeof args, "\"error\":%s",
-                 json_quote(quoted, sizeof quoted, view_job_error((int32_t)ev->aux, buf, sizeof buf)));
+                 json_quote(quoted, sizeof quoted, view_job_error(ev->err, buf, sizeof buf)));
         end_job(t, ev->actor, ev->virt_ns, args);
         break;
     case PE_JOB_CANCEL:
