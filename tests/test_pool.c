@@ -929,7 +929,7 @@ static void test_controls_right_after_a_paused_start_count_the_first_workers(voi
     model_t *m = snap(p);
     assert_int_equal(added_jobs, 0);
     assert_int_equal(added_worker, 0);
-    assert_int_equal(r->notes[NOTE_NO_WORKER], 0);
+    assert_int_equal(r->notes[NOTE_ALL_EXITED], 0);
     assert_all_collected(m, r, 6);
     assert_int_equal(m->workers_planned, 4);
     assert_int_equal(m->ideal_makespan, 2 * SEC); /* 6 jobs of 1 s on 4 workers */
@@ -979,6 +979,39 @@ static void test_retire_worker_leaves_at_its_next_select(void **state)
     done(p, r, m);
 }
 
+/* With every worker retired and gone, a new one is refused: the WaitGroup
+ * may have let the closer close results under it. */
+static void test_add_worker_after_all_exited_is_refused(void **state)
+{
+    (void)state;
+    pool_config_t c = cfg_fast();
+    c.jobs = 2;
+    c.workers = 1;
+    c.producer = PRODUCER_DYNAMIC;
+    c.interval = 1000 * SEC;
+    rec_t *r = rec_new();
+    rec_pause_on(r, PE_RECV, OR_RESULTS, 1, 1);
+    pool_t *p = pool_make(&c);
+    pool_go(p, r);
+    assert_true(rec_wait_fired(r));
+    assert_int_equal(pool_retire_worker(p), 0);
+    pool_resume(p);
+    pthread_mutex_lock(&r->mu);
+    while (r->worker_exit_at[1] < 0 && !r->ended)
+        pthread_cond_wait(&r->cv, &r->mu);
+    pthread_mutex_unlock(&r->mu);
+    assert_int_equal(pool_add_worker(p), CORE_EINVAL);
+    assert_true(rec_wait_kind(r, PE_NOTE, 1));
+    assert_int_equal(REC_GET(r, notes[NOTE_ALL_EXITED]), 1);
+    assert_int_equal(REC_GET(r, notes[NOTE_NO_WORKER]), 0);
+    assert_int_equal(pool_cancel(p), 0);
+    pool_wait(p);
+    model_t *m = snap(p);
+    assert_accounted(m);
+    assert_int_equal(m->jobs_completed, 1);
+    done(p, r, m);
+}
+
 static void test_retire_with_range_workers_is_refused(void **state)
 {
     (void)state;
@@ -991,7 +1024,8 @@ static void test_retire_with_range_workers_is_refused(void **state)
     assert_int_equal(pool_retire_worker(p), CORE_EINVAL);
     assert_int_equal(pool_cancel(p), CORE_EINVAL);
     assert_true(rec_wait_kind(r, PE_NOTE, 2));
-    assert_int_equal(REC_GET(r, notes[NOTE_NO_WORKER]), 1);
+    assert_int_equal(REC_GET(r, notes[NOTE_NO_QUIT]), 1);
+    assert_int_equal(REC_GET(r, notes[NOTE_NO_WORKER]), 0);
     assert_int_equal(REC_GET(r, notes[NOTE_NO_CONTEXT]), 1);
     pool_resume(p);
     pool_wait(p);
@@ -1583,6 +1617,7 @@ int main(void)
         cmocka_unit_test_teardown(test_add_worker_while_paused_shortens_the_run, free_owned),
         cmocka_unit_test_teardown(test_controls_right_after_a_paused_start_count_the_first_workers, free_owned),
         cmocka_unit_test_teardown(test_retire_worker_leaves_at_its_next_select, free_owned),
+        cmocka_unit_test_teardown(test_add_worker_after_all_exited_is_refused, free_owned),
         cmocka_unit_test_teardown(test_retire_with_range_workers_is_refused, free_owned),
         cmocka_unit_test_teardown(test_close_jobs_stops_the_producer_after_what_it_sent, free_owned),
         cmocka_unit_test_teardown(test_controls_after_jobs_closed_are_refused, free_owned),

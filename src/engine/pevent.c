@@ -83,6 +83,8 @@ static const char *const note_texts[] = {
     [NOTE_PRODUCER_DONE] = "the producer has already finished",
     [NOTE_GOROUTINES_LEFT] = "main returned while goroutines were still running or blocked",
     [NOTE_NO_CONTEXT] = "nothing to cancel: range-form workers have no context",
+    [NOTE_NO_QUIT] = "cannot retire a worker: range-form workers have no quit channel (use --worker-form select)",
+    [NOTE_ALL_EXITED] = "cannot add a worker: every worker has exited and results may be closed",
 };
 _Static_assert(COUNT_OF(note_texts) == NOTE_COUNT, "a note has no text");
 

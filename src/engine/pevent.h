@@ -83,6 +83,8 @@ typedef enum {
     NOTE_PRODUCER_DONE,    /* the producer has already finished */
     NOTE_GOROUTINES_LEFT,  /* aux: goroutines still running or blocked when main returned */
     NOTE_NO_CONTEXT,       /* nothing to cancel: range-form workers have no context */
+    NOTE_NO_QUIT,          /* range-form workers have no quit channel to retire them by */
+    NOTE_ALL_EXITED,       /* no worker can be added: every worker has exited */
     NOTE_COUNT
 } pool_note_t;
 

@@ -896,7 +896,7 @@ int pool_add_worker(pool_t *p)
     /* With every worker gone the WaitGroup may have released the closer:
      * a new worker could only send on a closed results channel. */
     if (none_left || rt_halted(p->rt)) {
-        emit_note(p, NOTE_NO_WORKER, 0);
+        emit_note(p, NOTE_ALL_EXITED, 0);
         return CORE_EINVAL;
     }
     int rc = start_worker(p);
@@ -932,7 +932,7 @@ int pool_retire_worker(pool_t *p)
         return 0;
     }
     if (!victim) {
-        emit_note(p, NOTE_NO_WORKER, 0);
+        emit_note(p, p->cfg.worker_form == WORKER_RANGE ? NOTE_NO_QUIT : NOTE_NO_WORKER, 0);
         return CORE_EINVAL;
     }
     chan_close(victim->quit);

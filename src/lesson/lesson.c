@@ -574,7 +574,7 @@ static void action_line(parser_t *ps, keyword_t k, size_t kw_at)
         return;
     }
     case K_RETIRE_WORKER:
-        /* The pool would refuse it as "none is running": say why here. */
+        /* The pool would refuse it at run time: say so where it is written. */
         if (ps->range_workers) {
             lp_err(p, kw_at, strlen(keywords[k]),
                    "`retire-worker` closes a worker's quit channel, and range-form workers have none "
