@@ -939,30 +939,46 @@ static void test_controls_right_after_a_paused_start_count_the_first_workers(voi
 /* Job 2 comes 1000 s after job 1. Paused once job 1's result is in, the
  * jobs channel is empty, so the retired worker's next select can only take
  * its quit case. */
-static void test_retire_worker_leaves_at_its_next_select(void **state)
+/* Starts `workers` workers on 2 jobs 1000 s apart, pauses once job 1's
+ * result is in and retires the newest worker, then resumes. */
+static pool_t *retire_after_first_result(int workers, rec_t **rp)
 {
-    (void)state;
     pool_config_t c = cfg_fast();
     c.jobs = 2;
-    c.workers = 2;
+    c.workers = workers;
     c.producer = PRODUCER_DYNAMIC;
     c.interval = 1000 * SEC;
-    rec_t *r = rec_new();
+    rec_t *r = *rp = rec_new();
     rec_pause_on(r, PE_RECV, OR_RESULTS, 1, 1);
     pool_t *p = pool_make(&c);
     pool_go(p, r);
     assert_true(rec_wait_fired(r));
     assert_int_equal(pool_retire_worker(p), 0);
     assert_true(rec_wait_kind(r, PE_PLAN, 1));
-    assert_int_equal(REC_GET(r, plan_workers), 1);
+    assert_int_equal(REC_GET(r, plan_workers), workers - 1);
     pool_resume(p);
-    /* worker 2 leaves now, long before job 2 exists */
+    return p;
+}
+
+/* Waits until worker k has exited (or the run ended); its exit time. */
+static int64_t await_worker_exit(rec_t *r, int k)
+{
     pthread_mutex_lock(&r->mu);
-    while (r->worker_exit_at[2] < 0 && !r->ended)
+    while (r->worker_exit_at[k] < 0 && !r->ended)
         pthread_cond_wait(&r->cv, &r->mu);
-    int64_t exit_at = r->worker_exit_at[2];
-    int64_t sent2 = r->sent_at[2];
+    int64_t exit_at = r->worker_exit_at[k];
     pthread_mutex_unlock(&r->mu);
+    return exit_at;
+}
+
+static void test_retire_worker_leaves_at_its_next_select(void **state)
+{
+    (void)state;
+    rec_t *r;
+    pool_t *p = retire_after_first_result(2, &r);
+    /* worker 2 leaves now, long before job 2 exists */
+    int64_t exit_at = await_worker_exit(r, 2);
+    int64_t sent2 = REC_GET(r, sent_at[2]);
     assert_true(exit_at >= 0);
     assert_true(exit_at < 10 * SEC);
     assert_int_equal(sent2, 0); /* not sent yet */
@@ -984,22 +1000,9 @@ static void test_retire_worker_leaves_at_its_next_select(void **state)
 static void test_add_worker_after_all_exited_is_refused(void **state)
 {
     (void)state;
-    pool_config_t c = cfg_fast();
-    c.jobs = 2;
-    c.workers = 1;
-    c.producer = PRODUCER_DYNAMIC;
-    c.interval = 1000 * SEC;
-    rec_t *r = rec_new();
-    rec_pause_on(r, PE_RECV, OR_RESULTS, 1, 1);
-    pool_t *p = pool_make(&c);
-    pool_go(p, r);
-    assert_true(rec_wait_fired(r));
-    assert_int_equal(pool_retire_worker(p), 0);
-    pool_resume(p);
-    pthread_mutex_lock(&r->mu);
-    while (r->worker_exit_at[1] < 0 && !r->ended)
-        pthread_cond_wait(&r->cv, &r->mu);
-    pthread_mutex_unlock(&r->mu);
+    rec_t *r;
+    pool_t *p = retire_after_first_result(1, &r);
+    assert_true(await_worker_exit(r, 1) >= 0);
     assert_int_equal(pool_add_worker(p), CORE_EINVAL);
     assert_true(rec_wait_kind(r, PE_NOTE, 1));
     assert_int_equal(REC_GET(r, notes[NOTE_ALL_EXITED]), 1);
