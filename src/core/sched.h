@@ -162,9 +162,18 @@ int sched_panic(rt_t *rt, const char *msg);
 
 uint64_t sched_new_obj_id(rt_t *rt);
 
+/* Every event's gate. POOLVIZ_NO_OBSERVE makes it a constant false, which
+ * compiles every event out: only the benchmarks build the core that way
+ * (bench/bench.am), as the baseline that shows what the gate costs with no
+ * observer attached. The product never does. */
 static inline bool sched_observed(rt_t *rt)
 {
+#ifdef POOLVIZ_NO_OBSERVE
+    (void)rt;
+    return false;
+#else
     return __builtin_expect(atomic_load_explicit(&rt->observer, memory_order_acquire) != NULL, 0);
+#endif
 }
 /* Fills in the timestamps and the goroutine (g, or the calling thread's when
  * g is NULL; none for an outsider), then calls the observer. Call only after
