@@ -18,11 +18,22 @@
  * sees `results` closed, so goroutine start-up is included, as in Go.
  *
  * Output, one line per configuration (medians over --repeat runs):
- *   pipeline lang=c workers=4 cap=100 jobs=2000000 observe=0 repeat=3
+ *   pipeline lang=c workers=4 cap=100 jobs=2000000 observe=0 hooks=1 repeat=3
  *            jobs_per_sec=1234567 events=0 runs=...
  * `events` counts the observer's calls in the last run (0 without --observe):
- * a sanity check that the observer really was attached. */
+ * a sanity check that the observer really was attached.
+ *
+ * Built twice (bench/bench.am): bench/pipeline on the core as shipped, and
+ * bench/pipeline-nohooks on a core compiled with POOLVIZ_NO_OBSERVE, whose
+ * observation hooks are gone; `hooks=` in the line says which. Side by side,
+ * with no observer attached, they show what the hooks cost. */
 #include "core_pipeline.h"
+
+#ifdef POOLVIZ_NO_OBSERVE
+#define PIPELINE_HOOKS 0
+#else
+#define PIPELINE_HOOKS 1
+#endif
 
 int main(int argc, char **argv)
 {
@@ -36,6 +47,10 @@ int main(int argc, char **argv)
         {"observe", NULL, 0, 0, &observe, "attach a counting observer"},
     };
     bench_parse(argc, argv, opts, (int)(sizeof opts / sizeof opts[0]));
+    if (observe && !PIPELINE_HOOKS) {
+        fprintf(stderr, "%s: --observe: this build has the observation hooks compiled out\n", argv[0]);
+        return BENCH_EXIT_USAGE;
+    }
 
     pipeline_config_t cfg = {jobs, workers, cap, observe};
     uint64_t *ns = calloc((size_t)repeat, sizeof *ns);
@@ -52,8 +67,8 @@ int main(int argc, char **argv)
     }
     double med_ns = bench_median(ns, (int)repeat);
     printf("pipeline lang=c workers=%" PRId64 " cap=%" PRId64 " jobs=%" PRId64
-           " observe=%d repeat=%" PRId64 " jobs_per_sec=%.0f events=%" PRIu64,
-           workers, cap, jobs, observe ? 1 : 0, repeat, (double)jobs * 1e9 / med_ns, events);
+           " observe=%d hooks=%d repeat=%" PRId64 " jobs_per_sec=%.0f events=%" PRIu64,
+           workers, cap, jobs, observe ? 1 : 0, PIPELINE_HOOKS, repeat, (double)jobs * 1e9 / med_ns, events);
     bench_print_runs(rates, (int)repeat, "%.0f");
     putchar('\n');
     free(ns);

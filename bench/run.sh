@@ -4,8 +4,9 @@
 #
 #   BENCH_BIN=DIR bash bench/run.sh
 #
-# BENCH_BIN     directory holding the built C programs pipeline, pingpong,
-#               engine and render (default: this script's directory)
+# BENCH_BIN     directory holding the built C programs pipeline,
+#               pipeline-nohooks, pingpong, engine and render (default: this
+#               script's directory)
 # BENCH_ONLY    core, engine or render: run only that part (default: all)
 # BENCH_QUICK   1: small sizes everywhere, for a smoke test (the defaults
 #               below in brackets); any variable set explicitly still wins
@@ -66,7 +67,7 @@ render) want_render=1 ;;
 *) die "BENCH_ONLY must be core, engine or render, not '$only'" ;;
 esac
 progs=()
-[ -z "$want_core" ] || progs+=(pipeline pingpong)
+[ -z "$want_core" ] || progs+=(pipeline pipeline-nohooks pingpong)
 [ -z "$want_engine" ] || progs+=(engine)
 [ -z "$want_render" ] || progs+=(render)
 for prog in "${progs[@]}"; do
@@ -139,6 +140,12 @@ field() {
     die "no $1= in: $line"
 }
 
+# median N...: the median of the numbers (of the middle two for an even count).
+median() {
+    printf '%s\n' "$@" | sort -g |
+        awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 # ratio A B [FORMAT]: A/B, or "-" when either is missing.
 ratio() {
     awk -v a="$1" -v b="$2" -v f="${3:-%.2f}" \
@@ -185,6 +192,30 @@ core_measure() {
     run "$bin_dir/pipeline" "${obs_args[@]}" --observe
     observed_rate=$(field jobs_per_sec)
     events=$(field events)
+
+    # What the observation hooks cost with no observer attached: the core as
+    # shipped against the same core with the hooks compiled out
+    # (pipeline-nohooks). One run of each in turn, the order swapped every
+    # round so that a drift in machine load falls on both; medians of
+    # $repeat runs each.
+    hooks_table=()
+    for cfg in "4 100" "4 0"; do
+        read -r w c <<<"$cfg"
+        local with=() without=() i prog order
+        for ((i = 0; i < repeat; i++)); do
+            order=(pipeline pipeline-nohooks)
+            [ $((i % 2)) = 0 ] || order=(pipeline-nohooks pipeline)
+            for prog in "${order[@]}"; do
+                run "$bin_dir/$prog" --jobs "$jobs" --workers "$w" --cap "$c" --repeat 1
+                if [ "$(field hooks)" = 1 ]; then with+=("$(field jobs_per_sec)"); else without+=("$(field jobs_per_sec)"); fi
+            done
+        done
+        local with_rate without_rate
+        with_rate=$(median "${with[@]}")
+        without_rate=$(median "${without[@]}")
+        hooks_table+=("$(printf '%-22s %14s %14s %8s' "workers=$w cap=$c" "$with_rate" "$without_rate" \
+            "$(ratio "$with_rate" "$without_rate")")")
+    done
 }
 
 core_report() {
@@ -202,6 +233,11 @@ core_report() {
     printf '%-22s %14s   (%s events in the last run, %s per job)\n' "counting observer" \
         "$observed_rate" "$events" "$(ratio "$events" "$jobs" %.1f)"
     printf '%-22s %14s\n' "observed/unobserved" "$(ratio "$observed_rate" "$plain_rate")"
+    echo
+    echo "observation hooks, no observer (C jobs/s, medians of $repeat alternating runs;"
+    echo "  hooks/none = hooks present, no observer / hooks compiled out; 1.00 means free)"
+    printf '%-22s %14s %14s %8s\n' "config" "hooks present" "compiled out" "hooks/none"
+    printf '%s\n' "${hooks_table[@]}"
 }
 
 # --- the engine: timing fidelity, the cost of observation, memory ------------

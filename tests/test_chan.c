@@ -341,6 +341,63 @@ static void test_close_of_nil_channel_panics(void **state)
     fx_end(&f);
 }
 
+/* A nil channel names no runtime: a thread that is not a goroutine but was
+ * named for one panics there, as the goroutine it stands for would. */
+static void test_close_of_nil_channel_by_named_thread_panics_in_its_runtime(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin(&f);
+    outsider_t ui = { .rt = f.rt, .name = "ui", .c = NULL };
+    run_outsider(&ui);
+
+    assert_panicked(f.rt, ui.rc, "close of nil channel", NULL);
+    assert_string_equal(rt_failure(f.rt), "panic: close of nil channel\n\nui [running]");
+    /* A goroutine has its name already. */
+    assert_int_equal(rt_name_thread(f.rt, "other"), CORE_EINVAL);
+    fx_end(&f);
+}
+
+/* With no runtime named, there is nothing to halt: the call still says it
+ * panicked, and no runtime is touched. */
+static void test_close_of_nil_channel_by_unnamed_thread_halts_no_runtime(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin(&f);
+    outsider_t stray = { .c = NULL };
+    run_outsider(&stray);
+
+    assert_int_equal(stray.rc, CORE_EPANIC);
+    assert_false(rt_halted(f.rt));
+    assert_null(rt_failure(f.rt));
+    fx_end(&f);
+}
+
+/* A panic by a thread that is not a goroutine names it: by the name it was
+ * given for the runtime, else as outside the goroutines. */
+static void check_outsider_panic_names(const char *name, const char *want)
+{
+    fx_t f;
+    fx_begin(&f);
+    chan_t *c = chan_new(f.rt, "c", sizeof(int), 1);
+    assert_int_equal(chan_close(c), 0);
+    outsider_t o = { .rt = f.rt, .name = name, .c = c, .send = true };
+    run_outsider(&o);
+
+    assert_panicked(f.rt, o.rc, "send on closed channel", NULL);
+    assert_string_equal(rt_failure(f.rt), want);
+    chan_free(c);
+    fx_end(&f);
+}
+
+static void test_panic_by_thread_outside_goroutines_names_it(void **state)
+{
+    (void)state;
+    check_outsider_panic_names(NULL, "panic: send on closed channel\n\noutside goroutine [running]");
+    check_outsider_panic_names("ui", "panic: send on closed channel\n\nui [running]");
+}
+
 static void test_blocked_sender_panics_when_channel_closed(void **state)
 {
     (void)state;
@@ -548,6 +605,9 @@ int main(void)
         TEST(test_send_on_closed_channel_panics),
         TEST(test_close_of_closed_channel_panics),
         TEST(test_close_of_nil_channel_panics),
+        TEST(test_close_of_nil_channel_by_named_thread_panics_in_its_runtime),
+        TEST(test_close_of_nil_channel_by_unnamed_thread_halts_no_runtime),
+        TEST(test_panic_by_thread_outside_goroutines_names_it),
         TEST(test_blocked_sender_panics_when_channel_closed),
         TEST(test_panic_halts_runtime_and_wakes_everyone),
         TEST(test_zero_size_elements),

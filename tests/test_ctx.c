@@ -1,7 +1,9 @@
 /* test_ctx.c - contexts behave as Go's: Done is closed exactly once, cancel
  * flows from parent to children and never up, deadlines and timeouts fire on
- * the virtual clock with "context deadline exceeded", Done works in select,
- * and a pending timeout is something that can still wake a goroutine.
+ * the virtual clock with "context deadline exceeded" at exactly their virtual
+ * time (one already past at once), a parent's earlier deadline bounds its
+ * children, Done works in select, and a pending timeout is something that
+ * can still wake a goroutine.
  *
  * Assertions run on the test's own thread; goroutines record outcomes. */
 #include <stdatomic.h>
@@ -261,6 +263,134 @@ static void test_ctx_parent_deadline_bounds_child(void **state)
     end(&f, bg);
 }
 
+/* The virtual time of each context's cancel event, by name, as the
+ * observer saw it (on the timer thread for a deadline). */
+#define MAX_CANCELS 4
+typedef struct {
+    char names[MAX_CANCELS][16];
+    _Atomic int64_t at[MAX_CANCELS];
+    _Atomic int n;
+} cancel_log_t;
+
+static void log_cancel(void *ud, const event_t *ev)
+{
+    cancel_log_t *log = ud;
+    if (ev->kind != EV_CANCEL)
+        return;
+    int i = atomic_load(&log->n);
+    if (i == MAX_CANCELS)
+        return;
+    snprintf(log->names[i], sizeof log->names[i], "%s", ev->obj_name);
+    atomic_store(&log->at[i], ev->virt_ns);
+    atomic_store(&log->n, i + 1); /* published after the details */
+}
+
+/* When the context named `name` was cancelled; -1 if it was not. */
+static int64_t cancelled_at(cancel_log_t *log, const char *name)
+{
+    for (int i = 0; i < atomic_load(&log->n); i++)
+        if (strcmp(log->names[i], name) == 0)
+            return atomic_load(&log->at[i]);
+    return -1;
+}
+
+/* The usual fixture, cancels logged, the clock paused: deadlines are made
+ * at one known instant and none can pass before the test resumes it. */
+static ctx_t *begin_paused_logging_cancels(fx_t *f, cancel_log_t *log)
+{
+    memset(log, 0, sizeof *log);
+    fx_begin_full(f, FAST_SPEED, log_cancel, log);
+    vclock_pause(f->clock);
+    return ctx_background(f->rt);
+}
+
+static void test_ctx_deadline_in_the_past_is_exceeded_at_once(void **state)
+{
+    (void)state;
+    fx_t f;
+    cancel_log_t log;
+    ctx_t *bg = begin_paused_logging_cancels(&f, &log);
+    int64_t now = fx_now(&f);
+    ctx_t *past = ctx_with_deadline(bg, "past", now - 1);
+    ctx_t *at_now = ctx_with_deadline(bg, "now", now);
+    ctx_t *child = ctx_with_cancel(past, "child");
+    bool ok = true;
+    int rc = chan_try_recv(ctx_done(past), NULL, &ok);
+
+    assert_int_equal(rc, 0);
+    assert_false(ok); /* done is closed already: no timer had to fire */
+    assert_int_equal(ctx_err(past), CTX_DEADLINE_EXCEEDED);
+    assert_int_equal(ctx_err(at_now), CTX_DEADLINE_EXCEEDED);
+    assert_int_equal(ctx_err(child), CTX_DEADLINE_EXCEEDED);
+    assert_true(ctx_deadline(past) == now - 1);
+    assert_true(cancelled_at(&log, "past") == now);
+    vclock_resume(f.clock);
+    ctx_free(child);
+    ctx_free(at_now);
+    ctx_free(past);
+    end(&f, bg);
+}
+
+static void test_ctx_deadline_fires_at_its_exact_virtual_time(void **state)
+{
+    (void)state;
+    fx_t f;
+    cancel_log_t log;
+    ctx_t *bg = begin_paused_logging_cancels(&f, &log);
+    int64_t deadline = fx_now(&f) + 250 * MS;
+    ctx_t *c = ctx_with_deadline(bg, "job", deadline);
+    int err_before = ctx_err(c);
+    vclock_resume(f.clock);
+    bool ok = true;
+    int rc = chan_recv(ctx_done(c), NULL, &ok);
+    int64_t woke = fx_now(&f);
+    await_events(&f, EV_CANCEL, 1);
+
+    assert_int_equal(err_before, CTX_ACTIVE);
+    assert_int_equal(rc, 0);
+    assert_false(ok);
+    assert_int_equal(ctx_err(c), CTX_DEADLINE_EXCEEDED);
+    assert_true(ctx_deadline(c) == deadline);
+    assert_true(cancelled_at(&log, "job") == deadline);
+    /* Woken by the timer, main holds virtual time until it parks again. */
+    assert_true(woke == deadline);
+    ctx_free(c);
+    end(&f, bg);
+}
+
+static void test_ctx_parent_earlier_deadline_wins_for_child(void **state)
+{
+    (void)state;
+    fx_t f;
+    cancel_log_t log;
+    ctx_t *bg = begin_paused_logging_cancels(&f, &log);
+    int64_t start = fx_now(&f);
+    ctx_t *parent = ctx_with_deadline(bg, "parent", start + 100 * MS);
+    ctx_t *later = ctx_with_deadline(parent, "later", start + 500 * MS);
+    ctx_t *sooner = ctx_with_deadline(parent, "sooner", start + 40 * MS);
+    vclock_resume(f.clock);
+    int rc_sooner = chan_recv(ctx_done(sooner), NULL, NULL);
+    int parent_err_then = ctx_err(parent);
+    int rc_later = chan_recv(ctx_done(later), NULL, NULL);
+    await_events(&f, EV_CANCEL, 3);
+
+    assert_int_equal(rc_sooner, 0);
+    assert_int_equal(rc_later, 0);
+    /* A child's own earlier deadline fires first and leaves the parent. */
+    assert_true(ctx_deadline(sooner) == start + 40 * MS);
+    assert_true(cancelled_at(&log, "sooner") == start + 40 * MS);
+    assert_int_equal(parent_err_then, CTX_ACTIVE);
+    /* The parent's earlier deadline is the later child's, and ends it. */
+    assert_true(ctx_deadline(later) == start + 100 * MS);
+    assert_true(cancelled_at(&log, "parent") == start + 100 * MS);
+    assert_true(cancelled_at(&log, "later") == start + 100 * MS);
+    assert_int_equal(ctx_err(later), CTX_DEADLINE_EXCEEDED);
+    ctx_free(sooner);
+    ctx_free(later);
+    ctx_free(parent);
+    end(&f, bg);
+}
+
 static void test_ctx_done_in_select(void **state)
 {
     (void)state;
@@ -341,6 +471,9 @@ int main(void)
         TEST(test_ctx_child_of_cancelled_parent_starts_cancelled),
         TEST(test_ctx_timeout_sets_deadline_exceeded),
         TEST(test_ctx_parent_deadline_bounds_child),
+        TEST(test_ctx_deadline_in_the_past_is_exceeded_at_once),
+        TEST(test_ctx_deadline_fires_at_its_exact_virtual_time),
+        TEST(test_ctx_parent_earlier_deadline_wins_for_child),
         TEST(test_ctx_done_in_select),
         TEST(test_pending_timeout_is_not_a_deadlock),
         TEST(test_ctx_cancel_releases_deadline_timer),

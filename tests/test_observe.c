@@ -295,6 +295,27 @@ static void test_panic_event_carries_go_text(void **state)
     log_end(&f, lg);
 }
 
+/* A thread that is not a goroutine acts under the name it was given for the
+ * runtime: its close and its panic carry it, with no goroutine id. */
+static void test_named_thread_events_carry_its_name(void **state)
+{
+    (void)state;
+    fx_t f;
+    log_t *lg = log_begin(&f);
+    chan_t *c = chan_new(f.rt, "c", sizeof(int), 1);
+    outsider_t ui = { .rt = f.rt, .name = "ui", .c = c };
+    run_outsider(&ui); /* closes c */
+    ui.send = true;
+    run_outsider(&ui); /* panics */
+
+    assert_int_equal(ui.rc, CORE_EPANIC);
+    int i = must_find(lg, 0, EV_CLOSE, "ui", "c");
+    assert_int_equal(rec_at(lg, i)->gor_id, 0);
+    assert_one_event_with_text(lg, EV_PANIC, "ui", "send on closed channel");
+    chan_free(c);
+    log_end(&f, lg);
+}
+
 static void test_deadlock_event_carries_go_text(void **state)
 {
     (void)state;
@@ -317,6 +338,7 @@ int main(void)
         TEST(test_observer_sees_pool_events_with_names),
         TEST(test_per_channel_event_order),
         TEST(test_panic_event_carries_go_text),
+        TEST(test_named_thread_events_carry_its_name),
         TEST(test_deadlock_event_carries_go_text),
     };
     return RUN_TESTS(tests);

@@ -237,6 +237,27 @@ static void test_vtimer_stop_prevents_fire(void **state)
     fx_end(&f);
 }
 
+static void close_it(void *c) { chan_close(c); }
+
+/* A callback runs on the timer thread, which is no goroutine: its panic
+ * names that thread, as Go names an AfterFunc's goroutine. */
+static void test_timer_callback_panic_names_the_timer_thread(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin_at_speed(&f, 1000);
+    chan_t *c = chan_new(f.rt, "c", 0, 0);
+    assert_int_equal(chan_close(c), 0);
+    vtimer_t *t = vtimer_after_func(f.rt, "closer", 10 * MS, close_it, c);
+    await_events(&f, EV_PANIC, 1);
+
+    assert_true(rt_halted(f.rt));
+    assert_string_equal(rt_failure(f.rt), "panic: close of closed channel\n\ntimer [running]");
+    vtimer_free(t);
+    chan_free(c);
+    fx_end(&f);
+}
+
 static void test_vtimer_reset_reschedules(void **state)
 {
     (void)state;
@@ -421,6 +442,7 @@ int main(void)
         TEST(test_vclock_speed_change_mid_sleep),
         TEST(test_vtimer_fires_in_order_of_when),
         TEST(test_vtimer_stop_prevents_fire),
+        TEST(test_timer_callback_panic_names_the_timer_thread),
         TEST(test_vtimer_reset_reschedules),
         TEST(test_sleeping_goroutine_is_not_a_deadlock),
         TEST(test_deadlock_found_when_last_timer_fires),

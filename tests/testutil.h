@@ -10,6 +10,7 @@
 #ifndef POOLVIZ_TESTUTIL_H
 #define POOLVIZ_TESTUTIL_H
 
+#include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -226,6 +227,39 @@ static inline void assert_panicked(rt_t *rt, int rc, const char *what, const cha
     if (who)
         assert_contains(rt_failure(rt), who);
     assert_int_equal(rt_halt_code(rt), CORE_EHALTED);
+}
+
+/* ---- threads that are not goroutines ---- */
+
+/* What a plain thread (a UI's, say) does with one channel: named `name` for
+ * rt (rt_name_thread) unless name is NULL, it closes c, or try-sends on it
+ * when `send`; the call's result lands in rc. */
+typedef struct {
+    rt_t *rt;
+    const char *name;
+    chan_t *c;
+    bool send;
+    int name_rc, rc;
+} outsider_t;
+
+static inline void *outsider_main(void *p)
+{
+    outsider_t *o = p;
+    o->name_rc = o->name ? rt_name_thread(o->rt, o->name) : 0;
+    int v = 1;
+    o->rc = o->send ? chan_try_send(o->c, &v) : chan_close(o->c);
+    if (o->name)
+        rt_name_thread(NULL, NULL);
+    return NULL;
+}
+
+/* Runs o on a new plain thread and waits for it. */
+static inline void run_outsider(outsider_t *o)
+{
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, outsider_main, o), 0);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_int_equal(o->name_rc, 0);
 }
 
 /* CLOCK_MONOTONIC in ns, the clock of event_t.real_ns. */

@@ -380,8 +380,9 @@ int chan_try_recv(chan_t *c, void *elem, bool *ok) { return chan_op(c, CHAN_RECV
 int chan_close(chan_t *c)
 {
     if (!c) {
-        gor_t *self = rt_self();
-        return self ? sched_panic(self->rt, "close of nil channel") : CORE_EPANIC;
+        /* A nil channel names no runtime: the panic goes to the caller's. */
+        rt_t *rt = sched_thread_rt();
+        return rt ? sched_panic(rt, "close of nil channel") : CORE_EPANIC;
     }
     lock_acquire(&c->lock);
     if (atomic_load_explicit(&c->closed, memory_order_relaxed)) {

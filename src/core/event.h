@@ -37,7 +37,7 @@ typedef struct {
     uint64_t real_ns;       /* CLOCK_MONOTONIC */
     int64_t virt_ns;        /* the runtime's virtual clock */
     int gor_id;             /* 0 when no goroutine acted (timer thread, outsider) */
-    const char *gor_name;   /* "" when gor_id is 0 */
+    const char *gor_name;   /* when gor_id is 0: the thread's rt_name_thread name, or "" */
     obj_kind_t obj_kind;
     uint64_t obj_id;
     const char *obj_name;

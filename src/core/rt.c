@@ -38,6 +38,10 @@
 enum { GOR_STACK_SIZE = 1 << 20 };
 
 static __thread gor_t *tls_self;
+/* A thread that is not a goroutine but was named for a runtime
+ * (rt_name_thread): the runtime, and the name its panics and events carry. */
+static __thread rt_t *tls_named_rt;
+static __thread char tls_named[64];
 
 /* ---- parking ---- */
 
@@ -200,7 +204,7 @@ void sched_emit(rt_t *rt, gor_t *g, event_t *ev)
     if (!g && tls_self && tls_self->rt == rt)
         g = tls_self;
     ev->gor_id = g ? g->id : 0;
-    ev->gor_name = g ? g->name : "";
+    ev->gor_name = g ? g->name : tls_named_rt == rt ? tls_named : "";
     ev->real_ns = sys_monotonic_ns();
     ev->virt_ns = vclock_at(rt->clock, ev->real_ns);
     fn(rt->observer_ud, ev);
@@ -251,8 +255,11 @@ void rt_halt(rt_t *rt, const char *reason)
 
 int sched_panic(rt_t *rt, const char *msg)
 {
+    /* Go names the goroutine that panicked; a thread that is none is named
+     * as it was registered, or said to be outside the goroutines. */
     gor_t *g = sched_self_in(rt);
-    char *text = g ? xasprintf("panic: %s\n\n%s [running]", msg, g->name) : xasprintf("panic: %s", msg);
+    const char *who = g ? g->name : tls_named_rt == rt ? tls_named : "outside goroutine";
+    char *text = xasprintf("panic: %s\n\n%s [running]", msg, who);
     halt(rt, CORE_EHALTED, text, EV_PANIC);
     return CORE_EPANIC;
 }
@@ -449,6 +456,17 @@ void rt_leave(void)
 }
 
 gor_t *rt_self(void) { return tls_self; }
+
+int rt_name_thread(rt_t *rt, const char *name)
+{
+    if (tls_self || (rt && !name))
+        return CORE_EINVAL;
+    tls_named_rt = rt;
+    snprintf(tls_named, sizeof tls_named, "%s", rt ? name : "");
+    return 0;
+}
+
+rt_t *sched_thread_rt(void) { return tls_self ? tls_self->rt : tls_named_rt; }
 
 int rt_goroutines(rt_t *rt) { return atomic_load(&rt->n_gor); }
 

@@ -55,6 +55,19 @@ int rt_parked(rt_t *rt);
 /* How many goroutines are registered (started and not yet exited). */
 int rt_goroutines(rt_t *rt);
 
+/* Names the calling thread, which is not a goroutine, for runtime rt (a UI
+ * thread, say): a Go panic it causes there (a try-send on a closed channel, a
+ * close of a closed channel, a negative WaitGroup counter) names it as Go
+ * names the goroutine that panicked, its events carry the name (with gor_id
+ * 0), and its close of a nil channel, which names no runtime, panics in rt.
+ * The thread does not become a goroutine: it still may not block, and the
+ * deadlock detection does not count it. A thread neither a goroutine nor
+ * named is reported as "outside goroutine"; its close of a nil channel can
+ * only return CORE_EPANIC, since no runtime is involved. rt NULL forgets the
+ * name; do so before rt_free(rt). Returns 0, or CORE_EINVAL when the caller
+ * is a goroutine (it has its name) or name is NULL. */
+int rt_name_thread(rt_t *rt, const char *name);
+
 /* The calling thread's goroutine, or NULL. */
 gor_t *rt_self(void);
 int gor_id(const gor_t *g);

@@ -155,20 +155,33 @@ void chan_add_feeder(struct chan *c, int delta);
 
 /* The goroutine calling, if it belongs to rt; else NULL. */
 gor_t *sched_self_in(rt_t *rt);
+/* The runtime the calling thread belongs to: its goroutine's, or the one it
+ * was named for (rt_name_thread); NULL for neither. */
+rt_t *sched_thread_rt(void);
 
-/* Go panic in the calling thread: records msg, emits EV_PANIC, halts. Returns
- * CORE_EPANIC for the caller to return. */
+/* Go panic in the calling thread: records msg with the name of the goroutine
+ * or named thread calling ("outside goroutine" for another thread), emits
+ * EV_PANIC, halts. Returns CORE_EPANIC for the caller to return. */
 int sched_panic(rt_t *rt, const char *msg);
 
 uint64_t sched_new_obj_id(rt_t *rt);
 
+/* Every event's gate. POOLVIZ_NO_OBSERVE makes it a constant false, which
+ * compiles every event out: only the benchmarks build the core that way
+ * (bench/bench.am), as the baseline that shows what the gate costs with no
+ * observer attached. The product never does. */
 static inline bool sched_observed(rt_t *rt)
 {
+#ifdef POOLVIZ_NO_OBSERVE
+    (void)rt;
+    return false;
+#else
     return __builtin_expect(atomic_load_explicit(&rt->observer, memory_order_acquire) != NULL, 0);
+#endif
 }
 /* Fills in the timestamps and the goroutine (g, or the calling thread's when
- * g is NULL; none for an outsider), then calls the observer. Call only after
- * sched_observed() said yes. */
+ * g is NULL; none for an outsider, which is named only if it was named for
+ * rt), then calls the observer. Call only after sched_observed() said yes. */
 void sched_emit(rt_t *rt, gor_t *g, event_t *ev);
 
 #endif

@@ -296,6 +296,9 @@ static void wait_until(vclock_t *vc, int64_t when, uint64_t real)
 static void *timer_thread(void *arg)
 {
     vclock_t *vc = arg;
+    /* A callback's panic (a ticker's send on a channel someone closed) names
+     * this thread, as Go names the goroutine of an AfterFunc. */
+    rt_name_thread(vc->rt, "timer");
     sys_check(pthread_mutex_lock(&vc->lock));
     while (!vc->quit) {
         bool held_back = vc->holds > 0 && vc->n_heap && vc->heap[0]->when > vc->base_virt;
