@@ -936,12 +936,12 @@ static void test_controls_right_after_a_paused_start_count_the_first_workers(voi
     done(p, r, m);
 }
 
-/* Job 2 comes 1000 s after job 1. Paused once job 1's result is in, the
- * jobs channel is empty, so the retired worker's next select can only take
- * its quit case. */
-/* Starts `workers` workers on 2 jobs 1000 s apart, pauses once job 1's
- * result is in and retires the newest worker, then resumes. */
-static pool_t *retire_after_first_result(int workers, rec_t **rp)
+/* Job 1 is done at 1 s, job 2 comes at 1000 s. Paused at 500 s on the
+ * virtual clock (not from the sink, which runs some real time later: under
+ * load, virtual seconds later), every worker waits in its select and the
+ * jobs channel is empty, so a retired worker's select can only take its
+ * quit case. Returns the pool, still paused, with the newest worker retired. */
+static pool_t *retire_at_500s(int workers, rec_t **rp)
 {
     pool_config_t c = cfg_fast();
     c.jobs = 2;
@@ -949,14 +949,14 @@ static pool_t *retire_after_first_result(int workers, rec_t **rp)
     c.producer = PRODUCER_DYNAMIC;
     c.interval = 1000 * SEC;
     rec_t *r = *rp = rec_new();
-    rec_pause_on(r, PE_RECV, OR_RESULTS, 1, 1);
     pool_t *p = pool_make(&c);
+    pool_pause_at(p, 500 * SEC);
     pool_go(p, r);
-    assert_true(rec_wait_fired(r));
+    assert_true(rec_wait_kind(r, PE_PAUSE, 1));
+    assert_int_equal(REC_GET(r, results[1]), 1);
     assert_int_equal(pool_retire_worker(p), 0);
     assert_true(rec_wait_kind(r, PE_PLAN, 1));
     assert_int_equal(REC_GET(r, plan_workers), workers - 1);
-    pool_resume(p);
     return p;
 }
 
@@ -971,18 +971,16 @@ static int64_t await_worker_exit(rec_t *r, int k)
     return exit_at;
 }
 
+/* The retired worker leaves while the run stands still, at 500 s exactly. */
 static void test_retire_worker_leaves_at_its_next_select(void **state)
 {
     (void)state;
     rec_t *r;
-    pool_t *p = retire_after_first_result(2, &r);
-    /* worker 2 leaves now, long before job 2 exists */
-    int64_t exit_at = await_worker_exit(r, 2);
-    int64_t sent2 = REC_GET(r, sent_at[2]);
-    assert_true(exit_at >= 0);
-    assert_true(exit_at < 10 * SEC);
-    assert_int_equal(sent2, 0); /* not sent yet */
-    /* then end the run without waiting 1000 s for job 2 */
+    pool_t *p = retire_at_500s(2, &r);
+    assert_int_equal(await_worker_exit(r, 2), 500 * SEC);
+    assert_int_equal(REC_GET(r, sent_at[2]), 0); /* not sent yet */
+    /* then end the run without waiting for job 2 */
+    pool_resume(p);
     assert_int_equal(pool_cancel(p), 0);
     pool_wait(p);
     model_t *m = snap(p);
@@ -1001,12 +999,13 @@ static void test_add_worker_after_all_exited_is_refused(void **state)
 {
     (void)state;
     rec_t *r;
-    pool_t *p = retire_after_first_result(1, &r);
-    assert_true(await_worker_exit(r, 1) >= 0);
+    pool_t *p = retire_at_500s(1, &r);
+    assert_int_equal(await_worker_exit(r, 1), 500 * SEC);
     assert_int_equal(pool_add_worker(p), CORE_EINVAL);
     assert_true(rec_wait_kind(r, PE_NOTE, 1));
     assert_int_equal(REC_GET(r, notes[NOTE_ALL_EXITED]), 1);
     assert_int_equal(REC_GET(r, notes[NOTE_NO_WORKER]), 0);
+    pool_resume(p);
     assert_int_equal(pool_cancel(p), 0);
     pool_wait(p);
     model_t *m = snap(p);

@@ -179,6 +179,14 @@ static bool cancelled(lesson_run_t *r)
     return c;
 }
 
+static bool run_ended(lesson_run_t *r)
+{
+    must(pthread_mutex_lock(&r->mu));
+    bool ended = r->ended;
+    must(pthread_mutex_unlock(&r->mu));
+    return ended;
+}
+
 void lesson_run_reset(lesson_run_t *r)
 {
     drop_pool(r);
@@ -248,18 +256,15 @@ static void start(lesson_run_t *r, const lesson_action_t *a)
     must(pthread_mutex_unlock(&r->pool_mu));
 }
 
-/* The pool starts with the first action that needs it running, not at
- * `start`: expectations between the two see the run as configured and not
- * yet begun, and `run for` sets its alarm first, so the run starts running
- * and stops at exactly the alarm. paused: for a control before any run,
- * start it standing still at 0. */
-static bool ensure_started(lesson_run_t *r, const lesson_action_t *a, bool paused)
+/* The pool starts with the first action that needs it, not at `start`:
+ * expectations between the two see the run as configured and not yet
+ * begun. It starts standing still at 0; a `run` resumes it. */
+static bool ensure_started(lesson_run_t *r, const lesson_action_t *a)
 {
     if (r->started)
         return true;
     r->started = true;
-    if (paused)
-        pool_pause(r->pool);
+    pool_pause(r->pool);
     int rc = pool_start(r->pool);
     if (rc != 0)
         report(r, a, false, "start: the pool did not start (%d)", rc);
@@ -306,8 +311,22 @@ static void settle(lesson_run_t *r)
     }
 }
 
-/* Resumes the run and waits until `stop` says so (under r->mu), the run
- * ends, or time is up. False on a timeout. */
+/* Starts the run if need be and stops its clock (a view may have resumed
+ * it), so that what a `run` sets up - an alarm, a condition - is in place
+ * before run_while's resume lets time pass. An alarm set on a running clock
+ * could ring before that resume (500 ms take half a real millisecond at
+ * speed 1000), and the resume would then carry the run past it. */
+static bool stand_still(lesson_run_t *r, const lesson_action_t *a)
+{
+    if (!ensure_started(r, a))
+        return false;
+    if (!run_ended(r))
+        pool_pause(r->pool);
+    return true;
+}
+
+/* Resumes the run (stand_still stopped it) and waits until `stop` says so
+ * (under r->mu), the run ends, or time is up. False on a timeout. */
 static bool run_while(lesson_run_t *r, bool (*stop)(lesson_run_t *, uint64_t), uint64_t arg)
 {
     struct timespec until;
@@ -385,7 +404,7 @@ static void run_until(lesson_run_t *r, const lesson_action_t *a)
     r->until = &r->until_plain;
     r->until_met = false;
     must(pthread_mutex_unlock(&r->mu));
-    bool in_time = ensure_started(r, a, false) && run_while(r, until_met, 0);
+    bool in_time = stand_still(r, a) && run_while(r, until_met, 0);
     /* Disarm the sink's alarm, which may not have rung if this thread
      * paused first: it would stop the next run at once. */
     pool_pause_at(r->pool, INT64_MAX);
@@ -402,14 +421,14 @@ static void run_until(lesson_run_t *r, const lesson_action_t *a)
 
 static void run_for(lesson_run_t *r, const lesson_action_t *a)
 {
-    if (r->ended)
+    if (run_ended(r) || !stand_still(r, a))
         return;
     int64_t now = pool_now(r->pool);
     int64_t when = a->n < INT64_MAX - now ? now + a->n : INT64_MAX - 1;
     pool_pause_at(r->pool, when);
     /* The sink wakes us on the pause event; the alarm's own check is the
      * clock, which the pause stops at exactly `when`. */
-    if (ensure_started(r, a, false) && !run_while(r, alarm_rang, (uint64_t)when))
+    if (!run_while(r, alarm_rang, (uint64_t)when))
         report(r, a, false, "timed out: the run did not reach its pause");
 }
 
@@ -427,7 +446,7 @@ static const char *refusal(lesson_run_t *r)
 static void control(lesson_run_t *r, const lesson_action_t *a)
 {
     int rc = 0;
-    if (!ensure_started(r, a, true))
+    if (!ensure_started(r, a))
         return;
     const char *what = a->source;
     switch (a->kind) {
@@ -453,14 +472,9 @@ static void learner_pause(lesson_run_t *r, const lesson_action_t *a)
 {
     if (!r->o.pause)
         return;
-    if (r->pool && r->started) {
-        must(pthread_mutex_lock(&r->mu));
-        bool ended = r->ended;
-        must(pthread_mutex_unlock(&r->mu));
-        if (!ended) {
-            pool_pause(r->pool);
-            settle(r);
-        }
+    if (r->pool && r->started && !run_ended(r)) {
+        pool_pause(r->pool);
+        settle(r);
     }
     r->o.pause(r->o.pause_ud, a);
 }
