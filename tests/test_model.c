@@ -722,6 +722,21 @@ static void test_accounts_balance_after_a_clean_run(void **state)
 
 /* ---- controls and bookkeeping ---- */
 
+/* A resume (change 1) and the alarm's pause (change 2) publish after the
+ * pool's lock is dropped, so the pause can reach the bus first: the model
+ * keeps the latest change, not the last to arrive. */
+static void test_a_stale_pause_change_arriving_late_is_ignored(void **state)
+{
+    (void)state;
+    story_t *s = story_new();
+    emit(s, (pevent_t){.kind = PE_PAUSE, .ok = 1, .aux = 2});
+    emit(s, (pevent_t){.kind = PE_PAUSE, .ok = 0, .aux = 1});
+    assert_true(s->m.paused);
+    emit(s, (pevent_t){.kind = PE_PAUSE, .ok = 0, .aux = 3});
+    assert_false(s->m.paused);
+    story_free(s);
+}
+
 static void test_controls_notes_and_clock_are_recorded(void **state)
 {
     (void)state;
@@ -963,6 +978,7 @@ int main(void)
         cmocka_unit_test(test_accounts_balance_after_a_cancelled_run),
         cmocka_unit_test(test_accounts_balance_after_a_deadlock),
         cmocka_unit_test(test_accounts_balance_after_a_clean_run),
+        cmocka_unit_test(test_a_stale_pause_change_arriving_late_is_ignored),
         cmocka_unit_test(test_controls_notes_and_clock_are_recorded),
         cmocka_unit_test(test_names_of_actors_and_objects),
         cmocka_unit_test(test_event_kind_names_round_trip),

@@ -35,7 +35,7 @@ typedef enum {
     PE_JOB_CANCEL, /* job abandoned because the context was cancelled */
     PE_TICK_WAIT,  /* worker waits for a tick before its next job */
     PE_SPEED,      /* clock speed changed; value: speed x 1000 */
-    PE_PAUSE,      /* ok: true paused, false resumed */
+    PE_PAUSE,      /* ok: true paused, false resumed; aux: the change's number, rising */
     PE_NOTE,       /* a control request the engine refused or noted; value: pool_note_t */
     PE_RUN_START,  /* the first event; job: jobs planned, value: workers, aux: ideal
                       makespan; ok: 1 when the jobs do real work (lines) that

@@ -90,6 +90,10 @@ struct pool {
     int step_tokens;
     _Atomic uint64_t step_from; /* seq after which a step pauses the clock again */
     _Atomic bool stepping;
+    /* Counts pause and resume changes (gate_lock). Their events are
+     * published after the lock is dropped, so two may reach the bus out of
+     * order; the number lets the model keep only the latest. */
+    int64_t pause_changes;
 
     bus_t bus;
     uint64_t start_real;
@@ -411,9 +415,10 @@ void pool_pause(pool_t *p)
     bool was = atomic_exchange(&p->gate_closed, true);
     p->step_tokens = 0;
     vclock_pause(rt_clock(p->rt));
+    int64_t change = was ? 0 : ++p->pause_changes;
     sys_check(pthread_mutex_unlock(&p->gate_lock));
     if (!was) {
-        pevent_t ev = { .kind = PE_PAUSE, .actor = self_actor(), .ok = 1 };
+        pevent_t ev = { .kind = PE_PAUSE, .actor = self_actor(), .ok = 1, .aux = change };
         publish(p, &ev);
     }
 }
@@ -425,9 +430,10 @@ void pool_resume(pool_t *p)
     atomic_store(&p->stepping, false);
     vclock_resume(rt_clock(p->rt));
     sys_check(pthread_cond_broadcast(&p->gate_cond));
+    int64_t change = was ? ++p->pause_changes : 0;
     sys_check(pthread_mutex_unlock(&p->gate_lock));
     if (was) {
-        pevent_t ev = { .kind = PE_PAUSE, .ok = 0 };
+        pevent_t ev = { .kind = PE_PAUSE, .ok = 0, .aux = change };
         publish(p, &ev);
     }
 }

@@ -459,7 +459,14 @@ static bool apply_run(model_t *m, const pevent_t *ev)
     case PE_CANCEL: m->ctx_state = ev->err == CTX_DEADLINE_EXCEEDED ? CTX_STATE_DEADLINE : CTX_STATE_CANCELED; break;
     case PE_TICK: *(ev->ok ? &m->ticks : &m->ticks_dropped) += 1; break;
     case PE_SPEED: m->speed = (double)ev->value / 1000.0; break;
-    case PE_PAUSE: m->paused = ev->ok != 0; break;
+    case PE_PAUSE:
+        /* aux numbers the pool's pause changes: a stale one that reached the
+         * bus late changes nothing (0: unnumbered, as in older recordings). */
+        if (ev->aux == 0 || ev->aux > m->pause_change) {
+            m->paused = ev->ok != 0;
+            m->pause_change = ev->aux;
+        }
+        break;
     case PE_NOTE: note(m, ev); break;
     case PE_HISTORY_TRIMMED: m->history_trimmed = ev->value > 0 ? (uint64_t)ev->value : 0; break;
     case PE_RUN_END: run_end(m, ev); break;

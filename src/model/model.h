@@ -91,6 +91,7 @@ typedef struct {
     uint64_t real_now;
     double speed;
     bool paused;
+    int64_t pause_change;       /* aux of the PE_PAUSE that set `paused` */
     bool started, ended;
     bool died;                  /* a deadlock or panic: the picture is frozen there */
     int64_t died_at;            /* virtual ns of that deadlock or panic */
