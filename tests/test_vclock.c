@@ -2,8 +2,9 @@
  * pause freezes them, a speed change reaches a pending timer at once, Stop
  * prevents a fire, and a pending timer counts as something that can still
  * wake a goroutine (no deadlock while it exists, a deadlock once it is gone),
- * and time stands still while goroutines woken by a timer take zero-time
- * steps.
+ * time stands still while goroutines woken by a timer take zero-time
+ * steps, and the real time those steps took is made up afterwards, up to the
+ * next timer.
  *
  * Timing assertions are on virtual time; real time is only bounded very
  * loosely (shared, sanitizer-slowed machines). Assertions run on the test's
@@ -394,6 +395,107 @@ static void test_woken_goroutine_holds_time_until_it_works(void **state)
     fx_end(&f);
 }
 
+/* ---- held time made up: the clock's line runs on under a hold ---- */
+
+typedef struct {
+    rt_t *rt;
+    int64_t hold_real; /* real ns spent holding time still */
+    int64_t sleep;     /* then sleeps this long (0: says it works instead) */
+    chan_t *done;      /* then waits here */
+    int64_t held_at, after; /* virtual: when the hold began, after the sleep or the work began */
+    _Atomic bool passed;    /* `after` is set */
+    vtimer_t *far;
+    _Atomic int far_fired;
+} holder_t;
+
+static void hold_then_go_on(void *arg)
+{
+    holder_t *h = arg;
+    vclock_hold_self(h->rt);
+    h->held_at = vclock_now(rt_clock(h->rt));
+    real_nap(h->hold_real);
+    if (h->sleep)
+        vclock_sleep(h->rt, h->sleep);
+    else
+        vclock_working(h->rt);
+    h->after = vclock_now(rt_clock(h->rt));
+    atomic_store(&h->passed, true);
+    chan_recv(h->done, NULL, NULL);
+}
+
+/* Starts h's goroutine at speed 100 and waits until it parks (in its sleep
+ * when `until_passed` is false, else on `done`). A passive timer `far` ahead
+ * (if > 0) keeps a timer pending throughout. */
+static gor_t *start_holder(fx_t *f, holder_t *h, int64_t hold_real, int64_t sleep, int64_t far, bool until_passed)
+{
+    *h = (holder_t){ .rt = f->rt, .hold_real = hold_real, .sleep = sleep };
+    h->done = chan_new(f->rt, "done", 0, 0);
+    if (far > 0) {
+        h->far = vtimer_new(f->rt, "far", count_fire, &h->far_fired);
+        vtimer_set_passive(h->far);
+        vtimer_reset(h->far, far);
+    }
+    gor_t *g = go(f, "holder", hold_then_go_on, h);
+    int64_t deadline = real_now() + 60 * SEC;
+    while ((rt_parked(f->rt) != 1 || (until_passed && !atomic_load(&h->passed))) && real_now() < deadline)
+        sched_yield();
+    assert_int_equal(rt_parked(f->rt), 1);
+    return g;
+}
+
+static void finish_holder(holder_t *h, gor_t *g)
+{
+    chan_close(h->done);
+    rt_join(g);
+    chan_free(h->done);
+    vtimer_free(h->far);
+}
+
+static void test_held_time_is_made_up_before_the_next_timer(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin_at_speed(&f, 100);
+    holder_t h;
+    /* 20 ms real held at speed 100 is 2 s of the line, then a 5 s sleep. */
+    gor_t *g = start_holder(&f, &h, 20 * MS, 5 * SEC, 0, false);
+    int64_t now = fx_now(&f);
+    assert_true(now >= h.held_at + 2 * SEC); /* jumped ahead by the held time */
+    assert_true(now < h.held_at + 5 * SEC);
+    finish_holder(&h, g);
+    assert_int_equal(h.after, h.held_at + 5 * SEC); /* the sleep itself is exact */
+    fx_end(&f);
+}
+
+static void test_held_time_beyond_the_next_timer_is_dropped(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin_at_speed(&f, 100);
+    holder_t h;
+    /* 10 s of the line held, but the next timer is 1 s away; with the rest
+     * kept, time would stand at the far timer, 8 s on. */
+    gor_t *g = start_holder(&f, &h, 100 * MS, 1 * SEC, 8 * SEC, true);
+    assert_int_equal(h.after, h.held_at + 1 * SEC);
+    assert_true(fx_now(&f) < h.held_at + 5 * SEC); /* not the 10 s */
+    finish_holder(&h, g);
+    fx_end(&f);
+}
+
+static void test_held_time_is_not_made_up_by_work(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_begin_at_speed(&f, 100);
+    holder_t h;
+    /* 5 s of the line held, then real work: its virtual time starts at the
+     * hold, not 5 s later, even with a timer pending far ahead. */
+    gor_t *g = start_holder(&f, &h, 50 * MS, 0, 100 * SEC, true);
+    assert_true(h.after < h.held_at + 2 * SEC);
+    finish_holder(&h, g);
+    fx_end(&f);
+}
+
 static void test_passive_timer_does_not_hold_off_deadlock(void **state)
 {
     (void)state;
@@ -451,6 +553,9 @@ int main(void)
         TEST(test_halt_wakes_sleeper),
         TEST(test_zero_time_steps_cost_no_virtual_time),
         TEST(test_woken_goroutine_holds_time_until_it_works),
+        TEST(test_held_time_is_made_up_before_the_next_timer),
+        TEST(test_held_time_beyond_the_next_timer_is_dropped),
+        TEST(test_held_time_is_not_made_up_by_work),
         TEST(test_passive_timer_does_not_hold_off_deadlock),
         TEST(test_parked_counts_goroutines_blocked_now),
     };

@@ -64,17 +64,21 @@ int sched_arm(gor_t *g, const char *reason, const char *const *objs, int n_objs)
 
 static void check_deadlock(rt_t *rt);
 
-static void release_hold(gor_t *g)
+static void release_clock(gor_t *g)
 {
     if (g->held) {
         g->held = false;
         vclock_unhold(g->rt->clock);
     }
+    if (g->working) {
+        g->working = false;
+        vclock_work_done(g->rt->clock);
+    }
 }
 
 void sched_parking(gor_t *g)
 {
-    release_hold(g);
+    release_clock(g);
     atomic_store_explicit(&g->parked, true, memory_order_relaxed);
     if (atomic_fetch_sub(&g->rt->activity, 1) == 1)
         check_deadlock(g->rt);
@@ -369,7 +373,7 @@ static void gor_exit(gor_t *g)
         event_t ev = { .kind = EV_GOR_EXIT };
         sched_emit(rt, g, &ev);
     }
-    release_hold(g);
+    release_clock(g);
     gor_unlink(g);
     sched_activity_add(rt, -1);
 }
@@ -415,7 +419,7 @@ int rt_go(rt_t *rt, gor_t **out, const char *name, void (*fn)(void *), void *arg
     int rc = pthread_create(&g->thread, &attr, gor_main, g);
     sys_check(pthread_attr_destroy(&attr));
     if (rc != 0) {
-        release_hold(g);
+        release_clock(g);
         gor_unlink(g);
         sched_activity_add(rt, -1);
         free(g->name);

@@ -69,6 +69,9 @@ struct gor {
      * stands still until this goroutine parks again (vclock.c). Written by
      * the waker before the wake, read by the goroutine after. */
     bool held;
+    /* Computing in real time since vclock_working(), until it next parks;
+     * the goroutine's own. */
+    bool working;
     pthread_t thread;
     void (*fn)(void *);
     void *arg;
@@ -140,6 +143,8 @@ void vclock_free(vclock_t *vc);
 bool vclock_waker_holds(void);
 void vclock_hold(vclock_t *vc);
 void vclock_unhold(vclock_t *vc);
+/* A goroutine that called vclock_working() parks or leaves. */
+void vclock_work_done(vclock_t *vc);
 
 
 /* rt->activity bookkeeping for timers (vclock.c): +1 when a timer becomes

@@ -9,10 +9,11 @@
  * is held (sched_emit() reads the clock, and sched_activity_add() may emit a
  * deadlock report).
  *
- * Virtual time: now = base_virt + (real_now - base_real) * speed, or base_virt
- * while paused. Every change of speed or pause state rebases (base_virt takes
- * the current virtual time, base_real the current real time), so virtual time
- * is continuous and never goes back.
+ * Virtual time follows a line, base_virt + (real_now - base_real) * speed,
+ * and never goes below `floor`, the time it stood at when it last stopped
+ * (paused or held). Every change of speed or pause state rebases (the line
+ * starts again at the current virtual time and real time), so virtual time is
+ * continuous and never goes back.
  *
  * Time waits for timers: it never passes the earliest pending timer until the
  * timer thread has fired it (firing rebases at exactly its `when`). Waking a
@@ -25,7 +26,16 @@
  * parks again, or says it starts timed work (vclock_working), time is held
  * (`holds` > 0). The bookkeeping of zero-time steps - taking the next job,
  * sending a result - then costs no virtual time, as in a discrete-event
- * simulation, while sleeps and computations take exactly theirs. */
+ * simulation, while sleeps and computations take exactly theirs.
+ *
+ * A hold stops the display of time, not the line: when the last hold ends,
+ * time jumps ahead to where the line is, up to the next timer, so the real
+ * time the steps took is made up from the next sleep and a run of sleep jobs
+ * keeps real time too (round after round of 100 woken workers would
+ * otherwise add their milliseconds of bookkeeping to every round). Debt that
+ * the next timer cannot absorb is dropped, and so is all of it when nothing
+ * is pending or a goroutine computes in real time (vclock_working): a jump
+ * then would show time that nobody waited for. */
 #include "vclock.h"
 
 #include <errno.h>
@@ -63,9 +73,11 @@ struct vclock {
     pthread_cond_t idle; /* broadcast when `running` goes back to NULL */
     double speed;
     bool paused;
-    long holds; /* see the top comment; time stands still while > 0 */
+    long holds;   /* see the top comment; time stands still while > 0 */
+    long working; /* goroutines computing in real time (vclock_working) */
     int64_t base_virt;
     uint64_t base_real_ns;
+    int64_t floor;
     vtimer_t **heap; /* binary min-heap by (when, seq) */
     size_t n_heap, cap_heap;
     uint64_t next_seq;
@@ -81,9 +93,20 @@ struct vclock {
     _Atomic int64_t snap_base_virt;
     _Atomic uint64_t snap_base_real;
     _Atomic double snap_speed;
-    _Atomic bool snap_paused;
+    _Atomic bool snap_stopped;
     _Atomic int64_t snap_limit; /* the earliest pending timer's `when` */
+    _Atomic int64_t snap_floor;
 };
+
+/* What virtual time is computed from. */
+typedef struct {
+    int64_t base_virt;
+    uint64_t base_real;
+    double speed;
+    bool stopped; /* paused or held */
+    int64_t limit;
+    int64_t floor;
+} clock_params_t;
 
 static int64_t sat_add(int64_t a, int64_t b)
 {
@@ -95,22 +118,40 @@ static int64_t sat_add(int64_t a, int64_t b)
 
 /* ---- clock (vc->lock held) ---- */
 
-/* base + elapsed * speed, held back at `limit` (never below base). */
-static int64_t virt_from(int64_t base_virt, uint64_t base_real, double speed, bool paused, int64_t limit,
-                         uint64_t real)
+static int64_t line_at(const clock_params_t *c, uint64_t real)
 {
-    if (paused || real <= base_real)
-        return base_virt;
-    int64_t v = base_virt + (int64_t)((double)(real - base_real) * speed);
-    if (v > limit)
-        v = limit > base_virt ? limit : base_virt;
-    return v;
+    if (real <= c->base_real)
+        return c->base_virt;
+    return sat_add(c->base_virt, (int64_t)((double)(real - c->base_real) * c->speed));
+}
+
+/* The line, held back at `limit`, never below the floor. */
+static int64_t virt_from(const clock_params_t *c, uint64_t real)
+{
+    if (c->stopped)
+        return c->floor;
+    int64_t v = line_at(c, real);
+    if (v > c->limit)
+        v = c->limit;
+    return v > c->floor ? v : c->floor;
+}
+
+static int64_t earliest_when(const vclock_t *vc) { return vc->n_heap ? vc->heap[0]->when : INT64_MAX; }
+
+static clock_params_t params(const vclock_t *vc)
+{
+    return (clock_params_t){.base_virt = vc->base_virt,
+                            .base_real = vc->base_real_ns,
+                            .speed = vc->speed,
+                            .stopped = vc->paused || vc->holds > 0,
+                            .limit = earliest_when(vc),
+                            .floor = vc->floor};
 }
 
 static int64_t virt_at(const vclock_t *vc, uint64_t real)
 {
-    return virt_from(vc->base_virt, vc->base_real_ns, vc->speed, vc->paused || vc->holds > 0,
-                     vc->n_heap ? vc->heap[0]->when : INT64_MAX, real);
+    clock_params_t c = params(vc);
+    return virt_from(&c, real);
 }
 
 /* Publishes the clock's parameters for vclock_now (vc->lock held). */
@@ -122,16 +163,25 @@ static void publish(vclock_t *vc)
     atomic_store_explicit(&vc->snap_base_virt, vc->base_virt, memory_order_relaxed);
     atomic_store_explicit(&vc->snap_base_real, vc->base_real_ns, memory_order_relaxed);
     atomic_store_explicit(&vc->snap_speed, vc->speed, memory_order_relaxed);
-    atomic_store_explicit(&vc->snap_paused, vc->paused || vc->holds > 0, memory_order_relaxed);
-    atomic_store_explicit(&vc->snap_limit, vc->n_heap ? vc->heap[0]->when : INT64_MAX, memory_order_relaxed);
+    atomic_store_explicit(&vc->snap_stopped, vc->paused || vc->holds > 0, memory_order_relaxed);
+    atomic_store_explicit(&vc->snap_limit, earliest_when(vc), memory_order_relaxed);
+    atomic_store_explicit(&vc->snap_floor, vc->floor, memory_order_relaxed);
     atomic_store_explicit(&vc->snap_seq, seq + 2, memory_order_release);
 }
 
+/* The line starts again at (virt, real). */
+static void restart_line(vclock_t *vc, int64_t virt, uint64_t real)
+{
+    vc->base_virt = virt;
+    vc->base_real_ns = real;
+}
+
+/* Time goes on from where it stands now; any debt is dropped. */
 static void rebase(vclock_t *vc)
 {
     uint64_t real = sys_monotonic_ns();
-    vc->base_virt = virt_at(vc, real);
-    vc->base_real_ns = real;
+    vc->floor = virt_at(vc, real);
+    restart_line(vc, vc->floor, real);
 }
 
 /* ---- heap (vc->lock held) ---- */
@@ -227,13 +277,39 @@ static __thread bool tls_firing;
 
 bool vclock_waker_holds(void) { return tls_firing; }
 
-/* vc->lock held. Time stops at the current instant on the first hold. */
+/* vc->lock held. Time stops at the current instant on the first hold; the
+ * line runs on. */
 static void hold_locked(vclock_t *vc)
 {
     if (vc->holds == 0)
-        rebase(vc);
+        vc->floor = virt_at(vc, sys_monotonic_ns());
     vc->holds++;
     publish(vc);
+}
+
+/* The last hold ends (vc->lock held): the time it took is made up, up to the
+ * next timer (see the top comment). */
+static void make_up_held_time(vclock_t *vc)
+{
+    if (vc->paused)
+        return; /* resuming restarts the line */
+    uint64_t real = sys_monotonic_ns();
+    clock_params_t c = params(vc);
+    int64_t line = line_at(&c, real);
+    if (vc->working > 0 || vc->n_heap == 0 || line < vc->floor)
+        restart_line(vc, vc->floor, real);
+    else if (line > c.limit)
+        restart_line(vc, c.limit > vc->floor ? c.limit : vc->floor, real);
+}
+
+static void unhold_locked(vclock_t *vc)
+{
+    if (vc->holds == 1)
+        make_up_held_time(vc);
+    vc->holds--;
+    publish(vc);
+    if (vc->holds == 0)
+        sys_check(pthread_cond_broadcast(&vc->cond));
 }
 
 void vclock_hold(vclock_t *vc)
@@ -246,12 +322,14 @@ void vclock_hold(vclock_t *vc)
 void vclock_unhold(vclock_t *vc)
 {
     sys_check(pthread_mutex_lock(&vc->lock));
-    if (vc->holds == 1)
-        rebase(vc); /* time resumes from where it stood */
-    vc->holds--;
-    publish(vc);
-    if (vc->holds == 0)
-        sys_check(pthread_cond_broadcast(&vc->cond));
+    unhold_locked(vc);
+    sys_check(pthread_mutex_unlock(&vc->lock));
+}
+
+void vclock_work_done(vclock_t *vc)
+{
+    sys_check(pthread_mutex_lock(&vc->lock));
+    vc->working--;
     sys_check(pthread_mutex_unlock(&vc->lock));
 }
 
@@ -282,7 +360,8 @@ static void fire(vclock_t *vc, vtimer_t *t)
  * current speed, or until a broadcast says the answer changed. */
 static void wait_until(vclock_t *vc, int64_t when, uint64_t real)
 {
-    double ns = (double)(when - virt_at(vc, real)) / vc->speed;
+    clock_params_t c = params(vc);
+    double ns = (double)(when - line_at(&c, real)) / vc->speed;
     if (ns > MAX_REAL_WAIT_NS)
         ns = MAX_REAL_WAIT_NS;
     uint64_t deadline = real + (uint64_t)ns + 1; /* rounded up: wake when due */
@@ -301,7 +380,7 @@ static void *timer_thread(void *arg)
     rt_name_thread(vc->rt, "timer");
     sys_check(pthread_mutex_lock(&vc->lock));
     while (!vc->quit) {
-        bool held_back = vc->holds > 0 && vc->n_heap && vc->heap[0]->when > vc->base_virt;
+        bool held_back = vc->holds > 0 && vc->n_heap && vc->heap[0]->when > vc->floor;
         if (vc->n_heap == 0 || vc->paused || held_back) {
             sys_check(pthread_cond_wait(&vc->cond, &vc->lock));
             continue;
@@ -372,15 +451,18 @@ int64_t vclock_at(vclock_t *vc, uint64_t real_ns)
 {
     for (;;) {
         unsigned seq = atomic_load_explicit(&vc->snap_seq, memory_order_acquire);
-        int64_t base_virt = atomic_load_explicit(&vc->snap_base_virt, memory_order_relaxed);
-        uint64_t base_real = atomic_load_explicit(&vc->snap_base_real, memory_order_relaxed);
-        double speed = atomic_load_explicit(&vc->snap_speed, memory_order_relaxed);
-        bool paused = atomic_load_explicit(&vc->snap_paused, memory_order_relaxed);
-        int64_t limit = atomic_load_explicit(&vc->snap_limit, memory_order_relaxed);
+        clock_params_t c = {
+            .base_virt = atomic_load_explicit(&vc->snap_base_virt, memory_order_relaxed),
+            .base_real = atomic_load_explicit(&vc->snap_base_real, memory_order_relaxed),
+            .speed = atomic_load_explicit(&vc->snap_speed, memory_order_relaxed),
+            .stopped = atomic_load_explicit(&vc->snap_stopped, memory_order_relaxed),
+            .limit = atomic_load_explicit(&vc->snap_limit, memory_order_relaxed),
+            .floor = atomic_load_explicit(&vc->snap_floor, memory_order_relaxed),
+        };
         atomic_thread_fence(memory_order_acquire);
         if ((seq & 1) || atomic_load_explicit(&vc->snap_seq, memory_order_relaxed) != seq)
             continue;
-        return virt_from(base_virt, base_real, speed, paused, limit, real_ns);
+        return virt_from(&c, real_ns);
     }
 }
 
@@ -583,10 +665,17 @@ void vclock_hold_self(rt_t *rt)
 void vclock_working(rt_t *rt)
 {
     gor_t *g = sched_self_in(rt);
-    if (g && g->held) {
+    if (!g || g->working)
+        return;
+    g->working = true;
+    vclock_t *vc = rt_clock(rt);
+    sys_check(pthread_mutex_lock(&vc->lock));
+    vc->working++;
+    if (g->held) {
         g->held = false;
-        vclock_unhold(rt_clock(rt));
+        unhold_locked(vc);
     }
+    sys_check(pthread_mutex_unlock(&vc->lock));
 }
 
 void vtimer_set_passive(vtimer_t *t) { t->passive = true; }
