@@ -504,6 +504,30 @@ static void test_collect_waitgroup_closes_results_after_the_workers(void **state
     done(p, r, m);
 }
 
+/* A silent run (the benchmarks' baseline) does all the work of a recorded
+ * one - every sleep is slept, in both worker forms - and makes no event but
+ * its end. */
+static void test_silent_run_works_without_events(void **state)
+{
+    (void)state;
+    for (int form = WORKER_SELECT; form <= WORKER_RANGE; form++) {
+        pool_config_t c = cfg_fast();
+        c.worker_form = (worker_form_t)form;
+        c.collect = form == WORKER_RANGE ? COLLECT_WAITGROUP : COLLECT_COUNT;
+        c.silent = true;
+        rec_t *r;
+        pool_t *p = run(&c, &r);
+        assert_int_equal(r->events, 1);
+        assert_int_equal(r->last_kind, PE_RUN_END);
+        assert_int_equal(r->outcome, OUTCOME_OK);
+        assert_int_equal(pool_exit_status(p), 0);
+        assert_int_equal(pool_history_len(p), 1);
+        /* 9 jobs of 1 s on 3 workers: main returns at exactly 3 s. */
+        assert_int_equal(pool_now(p), 3000000000);
+        done(p, r, NULL);
+    }
+}
+
 /* ---- producers ---- */
 
 static void test_upfront_producer_sends_everything_at_once(void **state)
@@ -1602,6 +1626,7 @@ int main(void)
         cmocka_unit_test_teardown(test_live_model_matches_the_events, free_owned),
         cmocka_unit_test_teardown(test_collect_count_gets_every_result, free_owned),
         cmocka_unit_test_teardown(test_collect_waitgroup_closes_results_after_the_workers, free_owned),
+        cmocka_unit_test_teardown(test_silent_run_works_without_events, free_owned),
         cmocka_unit_test_teardown(test_upfront_producer_sends_everything_at_once, free_owned),
         cmocka_unit_test_teardown(test_dynamic_producer_sends_one_per_interval, free_owned),
         cmocka_unit_test_teardown(test_spin_jobs_compute_and_report_progress, free_owned),

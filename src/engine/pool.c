@@ -229,6 +229,8 @@ static void publish_at(pool_t *p, pevent_t *ev, uint64_t real, int64_t virt)
 
 static void publish(pool_t *p, pevent_t *ev)
 {
+    if (p->cfg.silent && ev->kind != PE_RUN_END)
+        return;
     uint64_t real = sys_monotonic_ns();
     publish_at(p, ev, real, vclock_at(rt_clock(p->rt), real));
 }
@@ -1177,7 +1179,8 @@ pool_t *pool_new(const pool_config_t *cfg, char *err, size_t errlen)
     p->hist_cap = p->cfg.history;
     bus_init(&p->bus, BUS_SIZE);
     p->rt = rt_new("pool");
-    rt_observe(p->rt, on_core_event, p);
+    if (!cfg->silent)
+        rt_observe(p->rt, on_core_event, p);
     vclock_pause(rt_clock(p->rt)); /* main_main starts it */
     p->virt0 = vclock_now(rt_clock(p->rt));
     vclock_set_speed(rt_clock(p->rt), p->cfg.speed);

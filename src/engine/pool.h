@@ -65,6 +65,8 @@ typedef struct {
     worker_form_t worker_form;
     size_t history;           /* events kept for replay; 0 keeps none */
     bool start_paused;
+    bool silent;              /* no events but the run's end, so no model or history to
+                                 show: the baseline of what recording costs (bench/engine) */
 } pool_config_t;
 
 /* The defaults: 3 workers, 9 sleep jobs of 1 s, capacities 100, collect by
