@@ -270,19 +270,14 @@ engine_measure() {
     run "$bin_dir/engine" observe --jobs "$engine_jobs" --workers 4 --cap 100 --repeat "$repeat"
     local v label silent
     for v in core engine engine_h0 engine_silent engine_select engine_select_silent; do
+        # silent: the same form run with no events at all, for "vs silent".
         case $v in
-        core) label="core pipeline, no observer" ;;
-        engine) label="engine, history 1000000" ;;
-        engine_h0) label="engine, history 0" ;;
-        engine_silent) label="engine, silent" ;;
-        engine_select) label="engine select form, h 1000000" ;;
-        engine_select_silent) label="engine select form, silent" ;;
-        esac
-        # "vs silent": against the same form run with no events at all.
-        case $v in
-        engine | engine_h0) silent=engine_silent ;;
-        engine_select) silent=engine_select_silent ;;
-        *) silent= ;;
+        core) label="core pipeline, no observer" silent= ;;
+        engine) label="engine, history 1000000" silent=engine_silent ;;
+        engine_h0) label="engine, history 0" silent=engine_silent ;;
+        engine_silent) label="engine, silent" silent= ;;
+        engine_select) label="engine select form, h 1000000" silent=engine_select_silent ;;
+        engine_select_silent) label="engine select form, silent" silent= ;;
         esac
         local rate vs=1.000 vs_silent=-
         rate=$(field "${v}_jobs_per_sec")
