@@ -286,6 +286,9 @@ engine_measure() {
         obs_table+=("$(printf '%-30s %12s %9s %9s' "$label" "$rate" "$vs" "$vs_silent")")
     done
     obs_events=$(field events_per_job)
+    obs_per_event=$(printf 'wall ns per event recorded: %s range form, %s select form; the target allows %s and %s' \
+        "$(field ns_per_event)" "$(field select_ns_per_event)" "$(field budget_ns_per_event)" \
+        "$(field select_budget_ns_per_event)")
 
     # Memory: each configuration in a process of its own, since a peak RSS is
     # per process.
@@ -315,6 +318,7 @@ engine_report() {
     echo "  i.e. recording under 15% slower)"
     printf '%-30s %12s %9s %9s\n' "" "jobs/s" "vs core" "vs silent"
     printf '%s\n' "${obs_table[@]}"
+    echo "$obs_per_event"
     echo
     echo "engine memory (no-op jobs, workers=4 cap=100; MB; each row its own process)"
     printf '%10s %10s %10s %10s %12s %12s %12s\n' "jobs" "history" "events" "kept" \
