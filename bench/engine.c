@@ -18,7 +18,8 @@
  *       into the model, none kept), and in the engine's default form
  *       (select workers with a context, main counting results). The variants
  *       take turns within each repetition so a change in machine load lands
- *       on all of them, not on one.
+ *       on all of them, not on one. Each repetition also times the floor of
+ *       any recording: 64-byte records handed from one thread to another.
  *
  *   engine memory --jobs N --history H
  *       Is memory bounded by the history bound rather than by N? One run of
@@ -29,6 +30,8 @@
  *   engine-fidelity jobs=5 workers=3 duration_ms=1000 speed=1 ideal_ms=2000 ...
  *   engine-observe jobs=200000 workers=4 cap=100 repeat=3 core_jobs_per_sec=...
  *   engine-memory jobs=1000000 history=100000 ... peak_rss_kb=... */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sys/resource.h>
 
 #include "core_pipeline.h"
@@ -179,6 +182,65 @@ static int cmd_fidelity(int argc, char **argv)
 
 /* ---- the cost of observation ---- */
 
+/* The least any recording of events can cost: one thread hands 64-byte
+ * records (an event's size) to another through a ring, with nothing else to
+ * do and no clock, no order across threads, no fold. On two cores this
+ * bounds the design space, whatever the bus looks like. */
+enum { FLOOR_SLOTS = 4096 };
+typedef struct {
+    _Alignas(64) _Atomic uint64_t seq; /* the record's number, once written */
+    int64_t fields[7];                 /* the rest of the line: an event's size */
+} floor_slot_t;
+typedef struct {
+    floor_slot_t *ring;
+    uint64_t n;
+    _Alignas(64) _Atomic uint64_t taken; /* records the reader is done with */
+} floor_ring_t;
+
+static void *floor_write(void *arg)
+{
+    floor_ring_t *f = arg;
+    for (uint64_t i = 1; i <= f->n; i++) {
+        while (i - atomic_load_explicit(&f->taken, memory_order_acquire) >= FLOOR_SLOTS)
+            ;
+        floor_slot_t *s = &f->ring[i % FLOOR_SLOTS];
+        s->fields[0] = (int64_t)i;
+        s->fields[1] = (int64_t)(i * 3);
+        s->fields[6] = (int64_t)(i ^ 5);
+        atomic_store_explicit(&s->seq, i, memory_order_release);
+    }
+    return NULL;
+}
+
+/* Wall ns per record handed over, or 0 after saying why not. */
+static double handoff_floor_ns(uint64_t n)
+{
+    floor_ring_t f = {.ring = calloc(FLOOR_SLOTS, sizeof(floor_slot_t)), .n = n};
+    pthread_t writer;
+    if (!f.ring || pthread_create(&writer, NULL, floor_write, &f) != 0) {
+        fprintf(stderr, "engine: cannot run the hand-off floor\n");
+        free(f.ring);
+        return 0;
+    }
+    uint64_t t0 = bench_now_ns(), sum = 0;
+    for (uint64_t i = 1; i <= n; i++) {
+        floor_slot_t *s = &f.ring[i % FLOOR_SLOTS];
+        while (atomic_load_explicit(&s->seq, memory_order_acquire) != i)
+            ;
+        sum += (uint64_t)s->fields[0];
+        if (i % 64 == 0 || i == n)
+            atomic_store_explicit(&f.taken, i, memory_order_release);
+    }
+    uint64_t t1 = bench_now_ns();
+    pthread_join(writer, NULL);
+    free(f.ring);
+    if (sum != n * (n + 1) / 2) {
+        fprintf(stderr, "engine: the hand-off floor lost records\n");
+        return 0;
+    }
+    return (double)(t1 - t0) / (double)n;
+}
+
 enum { V_CORE, V_ENGINE, V_ENGINE_H0, V_ENGINE_SILENT, V_ENGINE_SELECT, V_ENGINE_SELECT_SILENT, V_COUNT };
 static const char *const variant_key[V_COUNT] = {"core",          "engine",        "engine_h0",
                                                  "engine_silent", "engine_select", "engine_select_silent"};
@@ -222,7 +284,16 @@ static int cmd_observe(int argc, char **argv)
             return BENCH_EXIT_FAIL;
         }
     }
+    uint64_t *floor_ns = calloc((size_t)repeat, sizeof *floor_ns); /* per record x 1000 */
+    if (!floor_ns) {
+        perror("calloc");
+        return BENCH_EXIT_FAIL;
+    }
     for (int i = 0; i < repeat; i++) {
+        double per_record = handoff_floor_ns((uint64_t)jobs * 10);
+        if (per_record <= 0)
+            return BENCH_EXIT_FAIL;
+        floor_ns[i] = (uint64_t)(per_record * 1000);
         for (int v = 0; v < V_COUNT; v++) {
             if (v == V_CORE) {
                 if (pipeline_run_once(&core_cfg, &ns[v][i], &events[v]) != 0)
@@ -259,6 +330,8 @@ static int cmd_observe(int argc, char **argv)
            (1e9 / rate[V_ENGINE] - 1e9 / rate[V_ENGINE_SILENT]) / per_job,
            (1e9 / rate[V_ENGINE_SELECT] - 1e9 / rate[V_ENGINE_SELECT_SILENT]) / per_job,
            0.15e9 / rate[V_ENGINE_SILENT] / per_job, 0.15e9 / rate[V_ENGINE_SELECT_SILENT] / per_job);
+    printf(" handoff_floor_ns_per_event=%.1f", bench_median(floor_ns, (int)repeat) / 1000);
+    free(floor_ns);
     for (int v = 0; v < V_COUNT; v++) {
         char key[32];
         snprintf(key, sizeof key, "%s_runs", variant_key[v]);

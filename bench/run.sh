@@ -286,9 +286,12 @@ engine_measure() {
         obs_table+=("$(printf '%-30s %12s %9s %9s' "$label" "$rate" "$vs" "$vs_silent")")
     done
     obs_events=$(field events_per_job)
-    obs_per_event=$(printf 'wall ns per event recorded: %s range form, %s select form; the target allows %s and %s' \
-        "$(field ns_per_event)" "$(field select_ns_per_event)" "$(field budget_ns_per_event)" \
-        "$(field select_budget_ns_per_event)")
+    obs_per_event=$(printf '%s\n%s' \
+        "$(printf 'wall ns per event recorded: %s range form, %s select form; the target allows %s and %s;' \
+            "$(field ns_per_event)" "$(field select_ns_per_event)" "$(field budget_ns_per_event)" \
+            "$(field select_budget_ns_per_event)")" \
+        "$(printf '  handing a 64-byte record from one thread to another, and nothing else: %s' \
+            "$(field handoff_floor_ns_per_event)")")
 
     # Memory: each configuration in a process of its own, since a peak RSS is
     # per process.
