@@ -40,6 +40,9 @@
 
 /* ---- one engine run ---- */
 
+/* What engine_run measures besides the run itself. */
+enum { RUN_PLAIN = 0, RUN_SINK = 1, RUN_REFOLD = 2 };
+
 typedef struct {
     uint64_t wall_ns;          /* pool_start to pool_wait returning: every event folded */
     uint64_t last_result_real; /* real ns (run clock) of the last collected result */
@@ -47,7 +50,27 @@ typedef struct {
     int64_t makespan;          /* virtual ns, model_makespan */
     int64_t ideal;             /* virtual ns, the model's ideal makespan */
     size_t history_len;
+    double refold_ns; /* per kept event: folding the history again, alone */
 } engine_result_t;
+
+/* Folds the kept history again into a copy of its base model, on this thread
+ * alone: what the fold costs each event with no other work competing.
+ * p locked. */
+static double refold_ns_per_event(const pool_t *p)
+{
+    size_t n = pool_history_len(p);
+    if (n == 0)
+        return 0;
+    model_t m;
+    model_init(&m);
+    model_copy(&m, pool_history_base(p));
+    uint64_t t0 = bench_now_ns();
+    for (size_t i = 0; i < n; i++)
+        model_apply(&m, pool_history_at(p, i));
+    uint64_t t1 = bench_now_ns();
+    model_done(&m);
+    return (double)(t1 - t0) / (double)n;
+}
 
 /* The sink remembers when main collected the last result, on the run's real
  * clock, so the real makespan is measured between the same two events as the
@@ -60,7 +83,7 @@ static void note_result(void *ud, const pevent_t *ev, const model_t *m)
 
 /* Runs cfg to the end. Returns 0, or 1 after saying why: a benchmark of a run
  * that failed or lost jobs would measure the wrong thing. */
-static int engine_run(const pool_config_t *cfg, bool with_sink, engine_result_t *out)
+static int engine_run(const pool_config_t *cfg, int what, engine_result_t *out)
 {
     char err[256];
     pool_t *p = pool_new(cfg, err, sizeof err);
@@ -70,7 +93,7 @@ static int engine_run(const pool_config_t *cfg, bool with_sink, engine_result_t 
     }
     *out = (engine_result_t){0};
     /* Only where it is read: a sink is one more call per event. */
-    if (with_sink)
+    if (what & RUN_SINK)
         pool_set_sink(p, note_result, &out->last_result_real);
     uint64_t t0 = bench_now_ns();
     int rc = pool_start(p);
@@ -88,6 +111,8 @@ static int engine_run(const pool_config_t *cfg, bool with_sink, engine_result_t 
     out->makespan = model_makespan(m);
     out->ideal = m->ideal_makespan;
     out->history_len = pool_history_len(p);
+    if (what & RUN_REFOLD)
+        out->refold_ns = refold_ns_per_event(p);
     /* A silent run's model never sees a job; its main still collects every
      * result before it returns (by count, or ranging until the closer). */
     int64_t done = cfg->silent ? cfg->jobs : m->jobs_completed + m->jobs_failed;
@@ -151,7 +176,7 @@ static int cmd_fidelity(int argc, char **argv)
     int64_t ideal = (jobs + workers - 1) / workers * duration_ms * 1000000;
     engine_result_t r = {0};
     for (int i = 0; i < repeat; i++) {
-        if (engine_run(&cfg, true, &r) != 0)
+        if (engine_run(&cfg, RUN_SINK, &r) != 0)
             return BENCH_EXIT_FAIL;
         if (r.ideal != ideal) {
             fprintf(stderr, "engine: the model's ideal makespan %" PRId64 " ns is not ceil(%" PRId64
@@ -284,8 +309,10 @@ static int cmd_observe(int argc, char **argv)
             return BENCH_EXIT_FAIL;
         }
     }
-    uint64_t *floor_ns = calloc((size_t)repeat, sizeof *floor_ns); /* per record x 1000 */
-    if (!floor_ns) {
+    /* ns per record or event, x 1000 for the integer median */
+    uint64_t *floor_ns = calloc((size_t)repeat, sizeof *floor_ns);
+    uint64_t *refold_ns = calloc((size_t)repeat, sizeof *refold_ns);
+    if (!floor_ns || !refold_ns) {
         perror("calloc");
         return BENCH_EXIT_FAIL;
     }
@@ -300,8 +327,10 @@ static int cmd_observe(int argc, char **argv)
                     return BENCH_EXIT_FAIL;
             } else {
                 engine_result_t r;
-                if (engine_run(engine_cfg[v], false, &r) != 0)
+                if (engine_run(engine_cfg[v], v == V_ENGINE ? RUN_REFOLD : RUN_PLAIN, &r) != 0)
                     return BENCH_EXIT_FAIL;
+                if (v == V_ENGINE)
+                    refold_ns[i] = (uint64_t)(r.refold_ns * 1000);
                 ns[v][i] = r.wall_ns;
                 events[v] = r.events;
             }
@@ -330,8 +359,10 @@ static int cmd_observe(int argc, char **argv)
            (1e9 / rate[V_ENGINE] - 1e9 / rate[V_ENGINE_SILENT]) / per_job,
            (1e9 / rate[V_ENGINE_SELECT] - 1e9 / rate[V_ENGINE_SELECT_SILENT]) / per_job,
            0.15e9 / rate[V_ENGINE_SILENT] / per_job, 0.15e9 / rate[V_ENGINE_SELECT_SILENT] / per_job);
-    printf(" handoff_floor_ns_per_event=%.1f", bench_median(floor_ns, (int)repeat) / 1000);
+    printf(" handoff_floor_ns_per_event=%.1f fold_ns_per_event=%.1f", bench_median(floor_ns, (int)repeat) / 1000,
+           bench_median(refold_ns, (int)repeat) / 1000);
     free(floor_ns);
+    free(refold_ns);
     for (int v = 0; v < V_COUNT; v++) {
         char key[32];
         snprintf(key, sizeof key, "%s_runs", variant_key[v]);
@@ -374,7 +405,7 @@ static int cmd_memory(int argc, char **argv)
     noop_config(&cfg, jobs, workers, cap);
     cfg.history = (size_t)history;
     engine_result_t r;
-    if (engine_run(&cfg, false, &r) != 0)
+    if (engine_run(&cfg, RUN_PLAIN, &r) != 0)
         return BENCH_EXIT_FAIL;
     long peak_kb = peak_rss_kb();
     printf("engine-memory jobs=%" PRId64 " history=%" PRId64 " workers=%" PRId64 " cap=%" PRId64

@@ -290,8 +290,8 @@ engine_measure() {
         "$(printf 'wall ns per event recorded: %s range form, %s select form; the target allows %s and %s;' \
             "$(field ns_per_event)" "$(field select_ns_per_event)" "$(field budget_ns_per_event)" \
             "$(field select_budget_ns_per_event)")" \
-        "$(printf '  handing a 64-byte record from one thread to another, and nothing else: %s' \
-            "$(field handoff_floor_ns_per_event)")")
+        "$(printf '  alone: handing a 64-byte record from one thread to another %s, folding an event %s' \
+            "$(field handoff_floor_ns_per_event)" "$(field fold_ns_per_event)")")
 
     # Memory: each configuration in a process of its own, since a peak RSS is
     # per process.
