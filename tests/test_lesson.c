@@ -813,7 +813,33 @@ static void test_run_judges(void **state)
     assert_string_equal(v.last, "expected results == 5, got 4");
     assert_non_null(lesson_run_pool(r));
     assert_int_equal(lesson_run_step(r, 1), 1);
-    assert_contains(v.last, "cancel: ");
+    assert_string_equal(v.last, "cancel: nothing to cancel: range-form workers have no context");
+    lesson_run_free(r);
+    lesson_free(l);
+}
+
+/* A refused control on a run the learner set going again is reported at
+ * once, with the pool's reason, while the run goes on (it has hours left). */
+static void test_refusal_on_a_moving_run(void **state)
+{
+    (void)state;
+    lesson_t *l = parse(HEAD "configure workers=2 jobs=1000 duration=1h worker-form=range\n"
+                            "start\n"
+                            "run for 150ms\n"
+                            "step 2: Refused\n"
+                            "cancel\n");
+    assert_int_equal(l->n_diags, 0);
+    verdicts_t v = { 0 };
+    lesson_run_opts_t o = { .check = true, .verdict = on_verdict, .verdict_ud = &v };
+    lesson_run_t *r = lesson_run_new(l, &o);
+    assert_int_equal(lesson_run_step(r, 0), 0);
+    pool_t *pool = lesson_run_pool(r);
+    pool_resume(pool); /* as the space key would */
+    assert_int_equal(lesson_run_step(r, 1), 1);
+    assert_string_equal(v.last, "cancel: nothing to cancel: range-form workers have no context");
+    pool_lock(pool);
+    assert_false(pool_model(pool)->ended);
+    pool_unlock(pool);
     lesson_run_free(r);
     lesson_free(l);
 }
@@ -992,6 +1018,7 @@ int main(void)
         cmocka_unit_test(test_line_of),
         cmocka_unit_test(test_per_core_bounds),
         cmocka_unit_test(test_run_judges),
+        cmocka_unit_test(test_refusal_on_a_moving_run),
         cmocka_unit_test(test_compare_with_step),
         cmocka_unit_test(test_run_pause),
         cmocka_unit_test(test_check_file),

@@ -1047,8 +1047,12 @@ static void test_retire_with_range_workers_is_refused(void **state)
     pool_t *p = pool_make(&c);
     rec_t *r = rec_new();
     pool_go(p, r);
+    assert_int_equal(pool_refusal(p), NOTE_COUNT);
+    /* Each refusal is known when the control returns, note folded or not. */
     assert_int_equal(pool_retire_worker(p), CORE_EINVAL);
+    assert_int_equal(pool_refusal(p), NOTE_NO_QUIT);
     assert_int_equal(pool_cancel(p), CORE_EINVAL);
+    assert_int_equal(pool_refusal(p), NOTE_NO_CONTEXT);
     assert_true(rec_wait_kind(r, PE_NOTE, 2));
     assert_int_equal(REC_GET(r, notes[NOTE_NO_QUIT]), 1);
     assert_int_equal(REC_GET(r, notes[NOTE_NO_WORKER]), 0);
@@ -1106,6 +1110,7 @@ static void test_controls_after_jobs_closed_are_refused(void **state)
     pool_go(p, r);
     assert_true(rec_wait_fired(r));
     assert_int_equal(pool_add_jobs(p, 2), CORE_EINVAL);
+    assert_int_equal(pool_refusal(p), NOTE_JOBS_CLOSED);
     assert_int_equal(pool_close_jobs(p), CORE_EINVAL);
     assert_true(rec_wait_kind(r, PE_NOTE, 2));
     assert_int_equal(REC_GET(r, notes[NOTE_JOBS_CLOSED]), 2);

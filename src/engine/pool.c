@@ -113,6 +113,7 @@ struct pool {
     pool_sink_fn sink;
     void *sink_ud;
     _Atomic int outcome; /* pool_outcome_t, set by the supervisor at the end */
+    _Atomic int refusal; /* pool_note_t of the last refused control, NOTE_COUNT before any */
 };
 
 /* ---- configuration ---- */
@@ -261,6 +262,15 @@ static void emit_step(pool_t *p, pevent_kind_t kind, uint16_t obj, int64_t job, 
 static void emit_note(pool_t *p, pool_note_t note, int64_t aux)
 {
     emit(p, PE_NOTE, 0, 0, note, aux);
+}
+
+/* A control that cannot apply: its caller learns why at once (pool_refusal),
+ * a view from the note, when the collector has folded it. */
+static int refuse(pool_t *p, pool_note_t note, int64_t aux, int rc)
+{
+    atomic_store_explicit(&p->refusal, (int)note, memory_order_relaxed);
+    emit_note(p, note, aux);
+    return rc;
 }
 
 /* Engine object id of a core object, by the names the engine gave them. */
@@ -903,16 +913,13 @@ int pool_add_worker(pool_t *p)
     }
     /* With every worker gone the WaitGroup may have released the closer:
      * a new worker could only send on a closed results channel. */
-    if (none_left || rt_halted(p->rt)) {
-        emit_note(p, NOTE_ALL_EXITED, 0);
-        return CORE_EINVAL;
-    }
+    if (none_left || rt_halted(p->rt))
+        return refuse(p, NOTE_ALL_EXITED, 0, CORE_EINVAL);
     int rc = start_worker(p);
     if (rc != 0)
-        emit_note(p, NOTE_TOO_MANY_WORKERS, POOL_MAX_WORKERS);
-    else
-        emit_plan(p, PE_PLAN);
-    return rc;
+        return refuse(p, NOTE_TOO_MANY_WORKERS, POOL_MAX_WORKERS, rc);
+    emit_plan(p, PE_PLAN);
+    return 0;
 }
 
 /* close(quit[k]) for the newest running worker: it leaves at its next select. */
@@ -939,10 +946,8 @@ int pool_retire_worker(pool_t *p)
         emit_plan(p, PE_PLAN);
         return 0;
     }
-    if (!victim) {
-        emit_note(p, p->cfg.worker_form == WORKER_RANGE ? NOTE_NO_QUIT : NOTE_NO_WORKER, 0);
-        return CORE_EINVAL;
-    }
+    if (!victim)
+        return refuse(p, p->cfg.worker_form == WORKER_RANGE ? NOTE_NO_QUIT : NOTE_NO_WORKER, 0, CORE_EINVAL);
     chan_close(victim->quit);
     emit_plan(p, PE_PLAN);
     return 0;
@@ -957,10 +962,8 @@ int pool_add_jobs(pool_t *p, int64_t n)
     if (open)
         p->jobs_planned += n;
     sys_check(pthread_mutex_unlock(&p->plan_lock));
-    if (!open) {
-        emit_note(p, chan_closed(p->jobs) ? NOTE_JOBS_CLOSED : NOTE_PRODUCER_DONE, 0);
-        return CORE_EINVAL;
-    }
+    if (!open)
+        return refuse(p, chan_closed(p->jobs) ? NOTE_JOBS_CLOSED : NOTE_PRODUCER_DONE, 0, CORE_EINVAL);
     emit_plan(p, PE_PLAN);
     return 0;
 }
@@ -978,19 +981,15 @@ int pool_close_jobs(pool_t *p)
         emit_plan(p, PE_PLAN);
         return 0;
     }
-    if (chan_closed(p->jobs)) {
-        emit_note(p, NOTE_JOBS_CLOSED, 0);
-        return CORE_EINVAL;
-    }
+    if (chan_closed(p->jobs))
+        return refuse(p, NOTE_JOBS_CLOSED, 0, CORE_EINVAL);
     return chan_close(p->jobs);
 }
 
 int pool_cancel(pool_t *p)
 {
-    if (!p->ctx) {
-        emit_note(p, NOTE_NO_CONTEXT, 0);
-        return CORE_EINVAL;
-    }
+    if (!p->ctx)
+        return refuse(p, NOTE_NO_CONTEXT, 0, CORE_EINVAL);
     ctx_cancel(p->ctx);
     return 0;
 }
@@ -1156,6 +1155,7 @@ pool_t *pool_new(const pool_config_t *cfg, char *err, size_t errlen)
     if (!config_valid(cfg, err, errlen))
         return NULL;
     pool_t *p = xcalloc(1, sizeof *p);
+    atomic_init(&p->refusal, NOTE_COUNT);
     p->cfg = *cfg;
     if (cfg->dir) {
         p->dir = xstrdup(cfg->dir);
@@ -1287,6 +1287,8 @@ const char *pool_job_path(const pool_t *p, int64_t job)
 {
     return p->n_files && job > 0 ? p->files[(size_t)(job - 1) % p->n_files] : NULL;
 }
+pool_note_t pool_refusal(pool_t *p) { return (pool_note_t)atomic_load_explicit(&p->refusal, memory_order_relaxed); }
+
 const char *pool_failure(const pool_t *p)
 {
     int outcome = atomic_load(&((pool_t *)p)->outcome);

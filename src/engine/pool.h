@@ -112,6 +112,10 @@ int pool_close_jobs(pool_t *p);
 int pool_cancel(pool_t *p);
 /* Halts the run (as a deadlock would), e.g. to restart or quit. */
 void pool_abort(pool_t *p);
+/* Why the last refused control was refused (the note it emitted), or
+ * NOTE_COUNT if none was; known as soon as the control returns, before the
+ * note is folded into the model. */
+pool_note_t pool_refusal(pool_t *p);
 
 /* The model and history are guarded by one lock: hold it while reading. */
 void pool_lock(pool_t *p);

@@ -292,12 +292,13 @@ static void nap_ms(int ms)
 }
 
 /* Lets steps under way land: until the run ended, or it is paused and its
- * model stopped changing. */
+ * model stopped changing. A run that a view set going again has nothing to
+ * settle: it goes on. */
 static void settle(lesson_run_t *r)
 {
     uint64_t last = UINT64_MAX;
     int quiet = 0;
-    while (quiet < 3) {
+    while (quiet < 3 && pool_paused(r->pool)) {
         pool_lock(r->pool);
         const model_t *m = pool_model(r->pool);
         uint64_t events = m->events;
@@ -434,13 +435,12 @@ static void run_for(lesson_run_t *r, const lesson_action_t *a)
 
 /* ---- live controls ---- */
 
+/* The control was refused just now: the pool knows why at once, while the
+ * run may go on (a view can have resumed it) and its note be folded later. */
 static const char *refusal(lesson_run_t *r)
 {
-    settle(r);
-    pool_lock(r->pool);
-    int note = pool_model(r->pool)->last_note;
-    pool_unlock(r->pool);
-    return note >= 0 && note < NOTE_COUNT ? pool_note_text((pool_note_t)note) : "refused";
+    pool_note_t note = pool_refusal(r->pool);
+    return note < NOTE_COUNT ? pool_note_text(note) : "refused";
 }
 
 static void control(lesson_run_t *r, const lesson_action_t *a)
