@@ -790,6 +790,13 @@ static void on_verdict(void *ud, const lesson_action_t *a, bool ok, const char *
         snprintf(v->last, sizeof v->last, "%s", detail);
 }
 
+/* A run as `lesson --check` makes it, its verdicts counted in v. */
+static lesson_run_t *checked_run(const lesson_t *l, verdicts_t *v)
+{
+    lesson_run_opts_t o = { .check = true, .verdict = on_verdict, .verdict_ud = v };
+    return lesson_run_new(l, &o);
+}
+
 static void test_run_judges(void **state)
 {
     (void)state;
@@ -806,8 +813,7 @@ static void test_run_judges(void **state)
     lesson_print_diags(l, stderr);
     assert_int_equal(l->n_diags, 0);
     verdicts_t v = { 0 };
-    lesson_run_opts_t o = { .check = true, .verdict = on_verdict, .verdict_ud = &v };
-    lesson_run_t *r = lesson_run_new(l, &o);
+    lesson_run_t *r = checked_run(l, &v);
     assert_int_equal(lesson_run_step(r, 0), 1);
     assert_int_equal(v.ok, 3);
     assert_string_equal(v.last, "expected results == 5, got 4");
@@ -830,8 +836,7 @@ static void test_refusal_on_a_moving_run(void **state)
                             "cancel\n");
     assert_int_equal(l->n_diags, 0);
     verdicts_t v = { 0 };
-    lesson_run_opts_t o = { .check = true, .verdict = on_verdict, .verdict_ud = &v };
-    lesson_run_t *r = lesson_run_new(l, &o);
+    lesson_run_t *r = checked_run(l, &v);
     assert_int_equal(lesson_run_step(r, 0), 0);
     pool_t *pool = lesson_run_pool(r);
     pool_resume(pool); /* as the space key would */
@@ -862,8 +867,7 @@ static void test_compare_with_step(void **state)
     assert_int_equal(l->steps[1].actions[4].cond.of_step, 1);
     assert_int_equal(l->steps[1].actions[4].cond.a, 50);
     verdicts_t v = { 0 };
-    lesson_run_opts_t o = { .check = true, .verdict = on_verdict, .verdict_ud = &v };
-    lesson_run_t *r = lesson_run_new(l, &o);
+    lesson_run_t *r = checked_run(l, &v);
     assert_int_equal(lesson_run_step(r, 0), 0);
     assert_int_equal(lesson_run_step(r, 1), 1);
     assert_int_equal(v.ok, 2);
