@@ -18,8 +18,9 @@
  *       into the model, none kept), and in the engine's default form
  *       (select workers with a context, main counting results). The variants
  *       take turns within each repetition so a change in machine load lands
- *       on all of them, not on one. Each repetition also times the floor of
- *       any recording: 64-byte records handed from one thread to another.
+ *       on all of them, not on one. Each repetition also times two floors
+ *       of any recording: 64-byte records handed from one thread to another,
+ *       and the kept history folded again on one thread.
  *
  *   engine memory --jobs N --history H
  *       Is memory bounded by the history bound rather than by N? One run of
@@ -211,7 +212,7 @@ static int cmd_fidelity(int argc, char **argv)
  * records (an event's size) to another through a ring, with nothing else to
  * do and no clock, no order across threads, no fold. On two cores this
  * bounds the design space, whatever the bus looks like. */
-enum { FLOOR_SLOTS = 4096 };
+enum { FLOOR_SLOTS = 4096, FLOOR_RECORDS_PER_JOB = 10 /* about what a no-op job records */ };
 typedef struct {
     _Alignas(64) _Atomic uint64_t seq; /* the record's number, once written */
     int64_t fields[7];                 /* the rest of the line: an event's size */
@@ -317,7 +318,7 @@ static int cmd_observe(int argc, char **argv)
         return BENCH_EXIT_FAIL;
     }
     for (int i = 0; i < repeat; i++) {
-        double per_record = handoff_floor_ns((uint64_t)jobs * 10);
+        double per_record = handoff_floor_ns((uint64_t)jobs * FLOOR_RECORDS_PER_JOB);
         if (per_record <= 0)
             return BENCH_EXIT_FAIL;
         floor_ns[i] = (uint64_t)(per_record * 1000);

@@ -1287,6 +1287,7 @@ const char *pool_job_path(const pool_t *p, int64_t job)
 {
     return p->n_files && job > 0 ? p->files[(size_t)(job - 1) % p->n_files] : NULL;
 }
+
 pool_note_t pool_refusal(pool_t *p) { return (pool_note_t)atomic_load_explicit(&p->refusal, memory_order_relaxed); }
 
 const char *pool_failure(const pool_t *p)
